@@ -44,6 +44,7 @@ LDS   := $(OUT)/obj/vmlinux.lds
 .DELETE_ON_ERROR:
 
 all: $(OUT)/Image
+	@:
 
 Q := $(if $(V),,@)
 
