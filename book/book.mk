@@ -74,14 +74,20 @@ BOOK_TEXINPUTS := $(CURDIR):$(CURDIR)/book:
 # gets wrong (see the file).  The filter must come before -index.
 BOOK_WEAVE    := noweave -delay -autodefs c -filter 'python3 book/cdefs.py' -index
 
-.PHONY: pdf html
+.PHONY: pdf html book-force
+
+# The list of woven files is a prerequisite too: adding a chapter, or
+# building with another BOOK_NW, must re-weave even if no file is newer.
+$(BOOK_DIR)/nwfiles: book-force
+	@mkdir -p $(BOOK_DIR)
+	@echo '$(BOOK_NW)' | cmp -s - $@ || echo '$(BOOK_NW)' > $@
 
 pdf: build/book.pdf
 html: $(BOOK_HTML_DIR)/index.html
 
 # The woven book.  noweave's own messages (a chunk used but never defined,
 # for instance) end the build.
-$(BOOK_DIR)/book.tex: $(BOOK_NW) book/book.mk book/cdefs.py
+$(BOOK_DIR)/book.tex: $(BOOK_NW) $(BOOK_DIR)/nwfiles book/book.mk book/cdefs.py
 	@mkdir -p $(BOOK_DIR)
 	@$(BOOK_WEAVE) $(BOOK_NW) > $@.tmp 2> $(BOOK_DIR)/noweave.err; \
 	status=$$?; cat $(BOOK_DIR)/noweave.err >&2; \
@@ -91,7 +97,7 @@ $(BOOK_DIR)/book.tex: $(BOOK_NW) book/book.mk book/cdefs.py
 
 # The map of chapters in the overview is made from the sources, so that it
 # always names the chunks through which each chapter extends earlier ones.
-$(BOOK_DIR)/chapter-map.tex: $(BOOK_NW) book/chapter-map.py
+$(BOOK_DIR)/chapter-map.tex: $(BOOK_NW) $(BOOK_DIR)/nwfiles book/chapter-map.py
 	@mkdir -p $(BOOK_DIR)
 	@python3 book/chapter-map.py $(BOOK_NW) > $@.tmp && mv $@.tmp $@
 

@@ -62,12 +62,39 @@ def function_name(first_line):
     return name
 
 
+def source_lines(chunk):
+    """The text of each source line of a chunk, and the line of each token."""
+    lines, line_of, cur = [], [], []
+    for tok in chunk:
+        line_of.append(len(lines))
+        if tok.startswith("@text "):
+            cur.append(tok[6:])
+        elif tok.startswith("@use "):
+            cur.append("<<" + tok[5:] + ">>")
+        elif tok == "@nl":
+            lines.append("".join(cur))
+            cur = []
+    lines.append("".join(cur))
+    return lines, line_of
+
+
+def is_type_word(name, line):
+    """True if `name' is followed on its line by the identifier it declares.
+
+    autodefs takes the type in `static u64 read_cells(...)' for the name
+    being defined, as it takes `inline' in `static inline int f(...)'."""
+    return re.search(r"(?<![\w.>])%s\s+\**\s*[A-Za-z_]\w*\s*[(\[;=,:)]"
+                     % re.escape(name), line) is not None
+
+
 def process(chunk):
     """Correct the definitions in one code chunk (a list of tool lines)."""
+    lines, line_of = source_lines(chunk)
     kept = []
-    for tok in chunk:
+    for pos, tok in enumerate(chunk):
         m = re.match(r"@index (?:local)?defn (\S+)$", tok)
-        if m and m.group(1) in NOT_NAMES:
+        if m and (m.group(1) in NOT_NAMES
+                  or is_type_word(m.group(1), lines[line_of[pos]])):
             continue
         kept.append(tok)
     defined = {re.match(r"@index (?:local)?defn (\S+)$", t).group(1)
