@@ -105,7 +105,7 @@ def main():
                      extends, files))
 
     if as_html:
-        print('<table class="chapter-map">')
+        print('<table class="chapter-map" id="tab:chapters">')
         print("<thead><tr><th>Stage</th><th>Chapter</th><th>Linux 6.6</th>"
               "<th>Extends</th></tr></thead><tbody>")
         for stage, title, label, extends, files in rows:
