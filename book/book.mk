@@ -21,10 +21,13 @@
 #
 # CONVENTIONS FOR CHAPTERS
 #
-# * Each chapter file starts with \chapter{Title}\label{ch:NAME} (NAME as in
-#   the file name: ch:boot, ch:paging, ch:bootmem, ch:buddy, ch:slab,
-#   ch:vmalloc, ch:faults, ch:reclaim, ch:compaction, ch:migration, ch:swap,
-#   ch:cgroups).  The overview's chapter map links to these labels.
+# * Each chapter file starts with \chapter{Title} and, right after it,
+#   \label{chap:NAME} (NAME as in the file name, as boot/boot.nw does with
+#   chap:boot).  The overview's chapter map takes the title and the label
+#   from there.  The boot chapter is Chapter 0, so Chapter N is stage N.
+# * Quoted code ([[...]]) may be used in captions and section titles.  An
+#   identifier that the C heuristic does not find (a structure tag, say) can
+#   be declared with noweb's `@ %def name' line after its chunk.
 #
 # * A figure drawn with TikZ lives in figures/NAME.tex and holds only the
 #   tikzpicture (no figure environment, no caption).  The chapter places it:
