@@ -10,7 +10,7 @@ functions whose specifiers it does not know (`static inline', `__init')
 or whose name starts a line of its own.  This filter, which runs between
 autodefs and finduses in noweave's pipeline, removes definitions of C
 keywords and of the kernel's attribute macros, and adds a definition for
-every function written in Linux style: the line that names the function
+every function written in Linux style (it also drops include guards): the line that names the function
 starts in column 0, and the body's opening brace stands alone at the start
 of a later line.  Identifiers that no heuristic finds (a structure tag, for
 instance) can be declared by hand with noweb's `@ %def name' line after the
@@ -94,6 +94,7 @@ def process(chunk):
     for pos, tok in enumerate(chunk):
         m = re.match(r"@index (?:local)?defn (\S+)$", tok)
         if m and (m.group(1) in NOT_NAMES
+                  or re.match(r"_+[A-Z0-9_]*_H_*$", m.group(1))  # include guard
                   or is_type_word(m.group(1), lines[line_of[pos]])):
             continue
         kept.append(tok)
