@@ -186,11 +186,23 @@ test-crash: chapter-$(LAST)
 	@tests/run-crash $(BUILD)/ch$(call two,$(LAST))/Image
 
 # ---------------------------------------------------------------- book
+# Measured figures: each figures/NN-*.sh boots its stage and writes
+# build/figures/*.dat, which the book plots.
+FIGURE_STAMP := build/figures/.stamp
+$(FIGURE_STAMP): $(CHAPTERS) boot/boot.nw $(wildcard figures/[0-9][0-9]-*.sh)
+	@$(MAKE) --no-print-directory stages
+	@tests/figures.sh $(LAST)
+	@touch $@
+
+figures:
+	@rm -f $(FIGURE_STAMP)
+	@$(MAKE) --no-print-directory $(FIGURE_STAMP)
+
+BOOK_DEPS := $(FIGURE_STAMP)
+
 BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/back.nw
 -include book/book.mk
 
-figures:
-	@tests/figures.sh $(LAST)
 
 bench:
 	@$(MAKE) --no-print-directory -C tests/bench
