@@ -162,7 +162,8 @@ static const char *one_operation(char *what, size_t len)
 	default: {
 		long size_u = 1 + rnd() % 8, align_u = 1L << (rnd() % 4);
 		long start_u = rnd() % 2 ? 0 : (long)(rnd() % UNITS);
-		long end_u = rnd() % 2 ? UNITS : start_u + (long)(rnd() % UNITS);
+		long end_u = rnd() % 2 ? UNITS
+				       : start_u + (long)(rnd() % UNITS);
 		bool exact = rnd() % 2, bottom_up = rnd() % 2;
 		phys_addr_t want, got;
 
