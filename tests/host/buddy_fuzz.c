@@ -1,0 +1,162 @@
+/*
+ * Host-only, stage 3 on: a machine for the page allocator, and a fuzz test.
+ *
+ * The host has no device tree and no RAM at 1 GiB, so before main() runs
+ * this file gives the harness a "machine": a 64 MiB arena, aligned to the
+ * largest buddy block, added to memblock as node 0's memory, taken through
+ * the boot memory chapter's free_area_init() and memblock_free_all() and
+ * so handed to the buddy allocator exactly as the kernel's boot does.  The
+ * buddy allocator's own suites then run against it under ASan and UBSan.
+ *
+ * The fuzz test drives the allocator with a seeded random mix of
+ * allocations and frees of every order and migratetype, keeping a shadow
+ * bitmap of which pages it holds: a page handed out twice, a page that
+ * does not come back, or a broken invariant (check_zone) fails the test.
+ */
+#if KERNEL_STAGE >= 3
+#include <linux/kernel.h>
+#include <linux/cmdline.h>
+#include <linux/gfp.h>
+#include <linux/ktest.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+#include "mm/internal.h"
+
+void *aligned_alloc(size_t align, size_t size);
+void *calloc(size_t n, size_t size);
+void free(void *p);
+
+#define HOST_MEM	(64UL << 20)
+
+extern struct page *host_vmemmap;
+static unsigned long arena_start_pfn, arena_pages;
+
+__attribute__((constructor)) static void host_mm_init(void)
+{
+	unsigned long max_zone_pfn[MAX_NR_ZONES];
+	u8 *arena = aligned_alloc(MAX_ORDER_NR_PAGES * PAGE_SIZE, HOST_MEM);
+	struct page *map;
+
+	arena_start_pfn = PHYS_PFN(__pa(arena));
+	arena_pages = HOST_MEM >> PAGE_SHIFT;
+	map = aligned_alloc(sizeof(struct page), arena_pages * sizeof(struct page));
+	memset(map, 0, arena_pages * sizeof(struct page));
+	host_vmemmap = (struct page *)((unsigned long)map -
+				       arena_start_pfn * sizeof(struct page));
+	memblock_add_node(__pa(arena), HOST_MEM, 0);
+	memblock_ready = true;
+	alloc_node_data(0);
+	min_low_pfn = arena_start_pfn;
+	max_pfn = max_low_pfn = arena_start_pfn + arena_pages;
+	max_zone_pfn[ZONE_DMA32] = arena_start_pfn;	/* no memory below 4 GiB */
+	max_zone_pfn[ZONE_NORMAL] = max_pfn;
+	free_area_init(max_zone_pfn);
+	memblock_free_all();
+	page_alloc_init_late();
+}
+
+static u64 rng;
+
+static u64 rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+struct held { struct page *page; unsigned int order; };
+
+static bool shadow_test_and_flip(u8 *shadow, struct page *page,
+				 unsigned int order, bool want_set)
+{
+	unsigned long pfn = page_to_pfn(page) - arena_start_pfn, i;
+	bool ok = true;
+
+	for (i = pfn; i < pfn + (1UL << order); i++) {
+		bool set = shadow[i / 8] & (1 << (i % 8));
+
+		if (set != want_set)
+			ok = false;
+		shadow[i / 8] ^= 1 << (i % 8);
+	}
+	return ok;
+}
+
+static void buddy_fuzz_against_shadow(struct ktest *t)
+{
+	static const unsigned int orders[] = { 0, 0, 0, 0, 1, 2, 3, 4, 5, 9, 10 };
+	static const gfp_t gfps[] = {
+		GFP_KERNEL, GFP_KERNEL | __GFP_MOVABLE, GFP_HIGHUSER_MOVABLE,
+		GFP_KERNEL | __GFP_RECLAIMABLE, GFP_ATOMIC, GFP_NOWAIT,
+	};
+	unsigned long ops = 1000000, i, twice = 0, lost = 0, bad = 0;
+	unsigned long free_before, allocated = 0, failed = 0;
+	u8 *shadow = calloc(arena_pages / 8 + 1, 1);
+	struct held *held = calloc(4096, sizeof(*held));
+	char buf[32];
+	int n = 0;
+
+	rng = 0x2545f4914f6cdd1dULL;
+	if (cmdline_find_option(boot_command_line, "fuzz.seed", buf,
+				sizeof(buf)) > 0)
+		rng = memparse(buf, NULL);
+	if (cmdline_find_option(boot_command_line, "fuzz.ops", buf,
+				sizeof(buf)) > 0)
+		ops = memparse(buf, NULL);
+	drain_all_pages(NULL);
+	free_before = zone_page_state(page_zone(pfn_to_page(arena_start_pfn)),
+				      NR_FREE_PAGES);
+	for (i = 0; i < ops; i++) {
+		u64 r = rnd();
+
+		if (n < 4096 && (r % 5 < 3 || !n)) {
+			unsigned int order = orders[(r >> 8) % ARRAY_SIZE(orders)];
+			gfp_t gfp = gfps[(r >> 16) % ARRAY_SIZE(gfps)] | __GFP_NOWARN;
+			struct page *page = alloc_pages(gfp, order);
+
+			if (!page) {
+				failed++;
+				continue;
+			}
+			allocated++;
+			if (!shadow_test_and_flip(shadow, page, order, false))
+				twice++;
+			held[n].page = page;
+			held[n++].order = order;
+		} else {
+			int k = (r >> 8) % n;
+
+			if (!shadow_test_and_flip(shadow, held[k].page,
+						  held[k].order, true))
+				lost++;
+			__free_pages(held[k].page, held[k].order);
+			held[k] = held[--n];
+		}
+		if (i % 65536 == 0)
+			bad += check_zone(page_zone(pfn_to_page(arena_start_pfn)));
+	}
+	while (n--) {
+		if (!shadow_test_and_flip(shadow, held[n].page, held[n].order,
+					  true))
+			lost++;
+		__free_pages(held[n].page, held[n].order);
+	}
+	drain_all_pages(NULL);
+	ktest_log("  # buddy_fuzz: %lu operations: %lu allocations, %lu refused\n",
+		  ops, allocated, failed);
+	KTEST_EXPECT_EQ(t, twice, 0);
+	KTEST_EXPECT_EQ(t, lost, 0);
+	KTEST_EXPECT_EQ(t, bad, 0);
+	KTEST_EXPECT_EQ(t, check_zone(page_zone(pfn_to_page(arena_start_pfn))), 0);
+	KTEST_EXPECT_EQ(t, zone_page_state(page_zone(pfn_to_page(arena_start_pfn)),
+					   NR_FREE_PAGES), free_before);
+	KTEST_EXPECT_GT(t, allocated, ops / 4);
+	free(shadow);
+	free(held);
+}
+
+KTEST_SUITE(host_buddy_fuzz, 3,
+	KTEST_CASE(buddy_fuzz_against_shadow));
+#endif
