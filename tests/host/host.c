@@ -126,6 +126,7 @@ static void *read_file(const char *path, uint32_t *size)
 	return buf;
 }
 
+#ifndef HOST_NO_MAIN
 int main(int argc, char **argv)
 {
 	const char *filter = "*";
@@ -145,3 +146,4 @@ int main(int argc, char **argv)
 	}
 	return ktest_run_all(filter) ? 1 : 0;
 }
+#endif

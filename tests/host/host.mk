@@ -47,7 +47,7 @@ build/host/ch$(call two,$(1))/ktest-host: tangled/ch$(call two,$(1))/.stamp \
 			-c tangled/ch$(call two,$(1))/$$$$f -o $$$$o; \
 		objs="$$$$objs $$$$o"; \
 	done; \
-	for f in tests/host/*_fuzz.c; do \
+	for f in tests/host/*_fuzz.c tests/host/host_mm.c; do \
 		o=$$(dir $$@)$$$$(basename $$$$f .c).o; \
 		$(HOST_CC) $(HOST_CFLAGS) -ffreestanding -fno-builtin -nostdinc \
 			-DKERNEL_STAGE=$(1) -include tests/host/rename.h \

@@ -1,0 +1,39 @@
+# tests/bench/bench.mk: build the page allocator benchmark natively.
+#
+#   make -f tests/bench/bench.mk STAGE=N     (N >= 3; the top Makefile's
+#                                             `make bench` passes the newest)
+# The portable code of stage N is compiled with -O2 and no sanitizers,
+# with the host harness's stand-ins for the architecture (tests/host).
+
+STAGE ?= 3
+NN    := $(shell printf %02d $(STAGE))
+SRC   := tangled/ch$(NN)
+OUT   := build/bench
+CC    := gcc
+KFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	  -fno-strict-aliasing -ffreestanding -fno-builtin -nostdinc \
+	  -DKERNEL_STAGE=$(STAGE) -include tests/host/rename.h \
+	  -Itests/host/include -I$(SRC)/include -I$(SRC)
+PORTABLE := $(shell cd $(SRC) && find lib kernel mm -name '*.c' ! -name '*_test.c' ! -name ktest.c | sort)
+OBJS := $(addprefix $(OUT)/k_,$(subst /,_,$(PORTABLE:.c=.o))) $(OUT)/host_mm.o
+
+$(OUT)/bench: $(OBJS) $(OUT)/host.o $(OUT)/bench.o
+	$(CC) -no-pie -o $@ $^
+
+$(OUT)/k_%.o: $(SRC)/$$(subst _,/,%).c
+	@true
+
+define compile_one
+$(OUT)/k_$(subst /,_,$(1:.c=.o)): $(SRC)/$(1) | $(OUT)
+	$(CC) $(KFLAGS) -c $$< -o $$@
+endef
+$(foreach f,$(PORTABLE),$(eval $(call compile_one,$(f))))
+
+$(OUT)/host_mm.o: tests/host/host_mm.c | $(OUT)
+	$(CC) $(KFLAGS) -c $< -o $@
+$(OUT)/host.o: tests/host/host.c | $(OUT)
+	$(CC) -O2 -g -DHOST_NO_MAIN -c $< -o $@
+$(OUT)/bench.o: tests/bench/bench.c | $(OUT)
+	$(CC) -O2 -g -Wall -Wextra -c $< -o $@
+$(OUT):
+	mkdir -p $@
