@@ -21,7 +21,7 @@ echo "$log" | awk '
 	}
 	END {
 		if (n < 2) { print "figures/03-buddy.sh: two reports expected" > "/dev/stderr"; exit 1 }
-		print "order boot_unmovable boot_movable boot_reclaimable frag_unmovable frag_movable frag_reclaimable"
+		print "order bootunmovable bootmovable bootreclaimable fragunmovable fragmovable fragreclaimable"
 		for (o = 0; o <= 10; o++)
 			print o, c[1, "unmovable", o], c[1, "movable", o], c[1, "reclaimable", o],
 			      c[2, "unmovable", o], c[2, "movable", o], c[2, "reclaimable", o]
