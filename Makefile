@@ -31,7 +31,8 @@ QEMU_SMP     ?= 1
 QEMU_EXTRA   ?=
 QEMU_TIMEOUT ?= 300
 KTEST_ARGS   ?=
-export QEMU_MACHINE QEMU_CPU QEMU_MEM QEMU_SMP QEMU_EXTRA QEMU_TIMEOUT
+QEMU_APPEND  ?=
+export QEMU_MACHINE QEMU_CPU QEMU_MEM QEMU_SMP QEMU_EXTRA QEMU_TIMEOUT QEMU_APPEND
 
 # Debian packages the build needs (make deps installs the missing ones).
 PACKAGES := make gcc libc6-dev python3 noweb pandoc latexmk lmodern \
