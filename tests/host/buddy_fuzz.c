@@ -15,22 +15,13 @@
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/string.h>
+#include "fuzz.h"
 #include "mm/internal.h"
 
 void *calloc(size_t n, size_t size);
 void free(void *p);
 
 extern unsigned long arena_start_pfn, arena_pages;
-
-static u64 rng;
-
-static u64 rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
 
 struct held { struct page *page; unsigned int order; };
 
@@ -61,16 +52,10 @@ static void buddy_fuzz_against_shadow(struct ktest *t)
 	unsigned long free_before, allocated = 0, failed = 0;
 	u8 *shadow = calloc(arena_pages / 8 + 1, 1);
 	struct held *held = calloc(4096, sizeof(*held));
-	char buf[32];
 	int n = 0;
 
-	rng = 0x2545f4914f6cdd1dULL;
-	if (cmdline_find_option(boot_command_line, "fuzz.seed", buf,
-				sizeof(buf)) > 0)
-		rng = memparse(buf, NULL);
-	if (cmdline_find_option(boot_command_line, "fuzz.ops", buf,
-				sizeof(buf)) > 0)
-		ops = memparse(buf, NULL);
+	rng = fuzz_option("fuzz.seed", 0x2545f4914f6cdd1dULL);
+	ops = fuzz_option("fuzz.ops", ops);
 	drain_all_pages(NULL);
 	free_before = zone_page_state(page_zone(pfn_to_page(arena_start_pfn)),
 				      NR_FREE_PAGES);

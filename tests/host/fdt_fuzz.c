@@ -15,22 +15,13 @@
 #include <linux/fdt.h>
 #include <linux/ktest.h>
 #include <linux/string.h>
+#include "fuzz.h"
 
 void *malloc(size_t size);
 void free(void *p);
 
 extern void *initial_boot_params;
 extern u32 initial_boot_params_size;
-
-static u64 rng_state;
-
-static u64 rnd(void)			/* xorshift64 */
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 static void put32(u8 *p, u32 v)
 {
@@ -108,7 +99,6 @@ static void fdt_fuzz_random_corruptions(struct ktest *t)
 {
 	u32 size = initial_boot_params_size, iterations = 200000, i;
 	u32 accepted = 0, rejected = 0, bad = 0;
-	char buf[32];
 	struct fdt_machine m;
 	u8 *work;
 
@@ -116,13 +106,8 @@ static void fdt_fuzz_random_corruptions(struct ktest *t)
 		ktest_skip(t, "no device tree (run with --dtb)");
 		return;
 	}
-	rng_state = 0x9e3779b97f4a7c15ULL;
-	if (cmdline_find_option(boot_command_line, "fuzz.seed", buf,
-				sizeof(buf)) > 0)
-		rng_state = memparse(buf, NULL);
-	if (cmdline_find_option(boot_command_line, "fuzz.iterations", buf,
-				sizeof(buf)) > 0)
-		iterations = memparse(buf, NULL);
+	rng = fuzz_option("fuzz.seed", 0x9e3779b97f4a7c15ULL);
+	iterations = fuzz_option("fuzz.iterations", iterations);
 	KTEST_ASSERT_EQ(t, parse(initial_boot_params, size, &m), 0);
 
 	for (i = 0; i < iterations; i++) {

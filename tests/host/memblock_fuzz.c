@@ -23,6 +23,7 @@
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/string.h>
+#include "fuzz.h"
 
 /* The host's stand-in asm/memory.h points vmemmap here; no test uses it. */
 struct page *host_vmemmap;
@@ -35,16 +36,6 @@ struct page *host_vmemmap;
 static unsigned long allocs;		/* successful allocations */
 static int shadow_nid[UNITS];		/* NO_MEM, NUMA_NO_NODE, 0 or 1 */
 static bool shadow_rsv[UNITS];
-static u64 rng;
-
-static u64 rnd(void)			/* xorshift64 */
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 static phys_addr_t unit_addr(long u)
 {
 	return WINDOW + (phys_addr_t)u * UNIT;
@@ -229,14 +220,11 @@ static void fuzz_end(void)
 static void memblock_fuzz_against_shadow(struct ktest *t)
 {
 	unsigned long runs = 400, ops = 400, r, i;
-	char buf[32], what[96];
+	char what[96];
 	const char *bad = NULL;
 
 	allocs = 0;
-	rng = 0x2545f4914f6cdd1dULL;
-	if (cmdline_find_option(boot_command_line, "memblock_fuzz.seed", buf,
-				sizeof(buf)) > 0)
-		rng = memparse(buf, NULL) | 1;
+	rng = fuzz_option("memblock_fuzz.seed", 0x2545f4914f6cdd1dULL) | 1;
 	for (r = 0; r < runs && !bad; r++) {
 		fuzz_begin();
 		for (i = 0; i < UNITS; i++) {
