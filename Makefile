@@ -54,7 +54,7 @@ help:
 	@sed -n '/^## /s/^## //p' $(MAKEFILE_LIST)
 
 ## make                  install what is missing, build every stage and the book, boot the last stage
-## make test             host suites and every stage's QEMU suites; ends "N passed, N failed"
+## make test             host suites, every stage's QEMU suites, the crash test, clang, the book; ends "N passed, N failed"
 ## make test-full        the same over the whole configuration matrix (memory, CPUs, cpu model, EL2)
 ## make chapter-N        tangle and build stage N into build/chNN/ (kernel.elf, Image)
 ## make run-N            boot stage N in QEMU on this terminal (Ctrl-A X quits)
@@ -143,7 +143,7 @@ include tests/host/host.mk
 TEST_APPEND = expect.mem=$(QEMU_MEM) expect.cpus=$(QEMU_SMP) $(KTEST_ARGS)
 
 test:
-	@mkdir -p build; : > build/results; export RESULTS=$(abspath build/results); \
+	@mkdir -p build/logs; : > build/results; export RESULTS=$(abspath build/results); \
 	$(MAKE) --no-print-directory test-tools; \
 	$(MAKE) --no-print-directory test-host; \
 	$(MAKE) --no-print-directory stages; \
@@ -155,11 +155,14 @@ test:
 	if $(MAKE) --no-print-directory chapter-$(LAST) LLVM=1 >/dev/null; \
 	then echo "pass	llvm/chapter-$(LAST)"; else echo "fail	llvm/chapter-$(LAST)"; fi >> $$RESULTS; \
 	$(MAKE) --no-print-directory test-$(LAST) LLVM=1 QEMU_SMP=2; \
+	if $(MAKE) --no-print-directory pdf > build/logs/book.log 2>&1; \
+	then echo "pass	book/pdf"; else echo "fail	book/pdf"; \
+		echo "FAIL: book/pdf (see build/logs/book.log)" >&2; fi >> $$RESULTS; \
 	tests/summary $$RESULTS
 
 # The whole matrix of DESIGN.md section 5, both toolchains.
 test-full:
-	@mkdir -p build; : > build/results; export RESULTS=$(abspath build/results); \
+	@mkdir -p build/logs; : > build/results; export RESULTS=$(abspath build/results); \
 	$(MAKE) --no-print-directory test-tools; \
 	$(MAKE) --no-print-directory test-host; \
 	$(MAKE) --no-print-directory stages; \
