@@ -64,7 +64,8 @@ help:
 ## make tangle           tangle every stage into tangled/chNN/
 ## make diff-N           what chapter N adds to the C tree of stage N-1
 ## make figures          figure data measured from the running stages
-## make bench            benchmarks (tests/bench)
+## make bench            benchmarks of the page allocator (tests/bench)
+## make host-N           stage N's portable suites natively, under ASan and UBSan
 ## make deps | doctor    install the tools, or report each tool and its version
 ## make clean            remove tangled/ and build/
 
