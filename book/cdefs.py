@@ -63,9 +63,10 @@ def function_name(first_line):
 
 
 def source_lines(chunk):
-    """The text of each source line of a chunk, and the line of each token."""
-    lines, line_of, cur = [], [], []
-    for tok in chunk:
+    """The text of each source line of a chunk, the line of each token, and
+    the position of the token that ends each complete line."""
+    lines, line_of, ends, cur = [], [], [], []
+    for pos, tok in enumerate(chunk):
         line_of.append(len(lines))
         if tok.startswith("@text "):
             cur.append(tok[6:])
@@ -73,9 +74,10 @@ def source_lines(chunk):
             cur.append("<<" + tok[5:] + ">>")
         elif tok == "@nl":
             lines.append("".join(cur))
+            ends.append(pos)
             cur = []
     lines.append("".join(cur))
-    return lines, line_of
+    return lines, line_of, ends
 
 
 def is_type_word(name, line):
@@ -89,7 +91,7 @@ def is_type_word(name, line):
 
 def process(chunk):
     """Correct the definitions in one code chunk (a list of tool lines)."""
-    lines, line_of = source_lines(chunk)
+    lines, line_of, _ = source_lines(chunk)
     kept = []
     for pos, tok in enumerate(chunk):
         m = re.match(r"@index (?:local)?defn (\S+)$", tok)
@@ -101,17 +103,9 @@ def process(chunk):
     defined = {re.match(r"@index (?:local)?defn (\S+)$", t).group(1)
                for t in kept if re.match(r"@index (?:local)?defn \S+$", t)}
 
-    # Rebuild the source lines of the chunk and remember where each ends.
-    lines, ends, cur = [], [], []
-    for pos, tok in enumerate(kept):
-        if tok.startswith("@text "):
-            cur.append(tok[6:])
-        elif tok.startswith("@use "):
-            cur.append("<<" + tok[5:] + ">>")
-        elif tok == "@nl":
-            lines.append("".join(cur))
-            ends.append(pos)
-            cur = []
+    # The source lines of what is kept, and where each complete one ends.
+    lines, _, ends = source_lines(kept)
+    lines = lines[:len(ends)]
 
     inserts = {}
     for k, text in enumerate(lines):
