@@ -5,7 +5,9 @@
 #
 # Stage N's portable code (tangled/chNN/{lib,kernel,mm}) is compiled with the
 # build machine's gcc and linked with tests/host/*.c, which stand in for the
-# architecture.  The boot device tree the tests read is the one QEMU gives a
+# architecture.  The host's stand-in headers come first in the include path
+# and the architecture's after them, so that pure ones, such as
+# asm/pgtable.h, are shared.  The boot device tree the tests read is the one QEMU gives a
 # 128 MiB, 4-CPU virt machine, dumped once and packed with dtc.
 
 HOST_CC     ?= gcc
@@ -44,6 +46,7 @@ build/host/ch$(call two,$(1))/ktest-host: tangled/ch$(call two,$(1))/.stamp \
 		$(HOST_CC) $(HOST_CFLAGS) -ffreestanding -fno-builtin -nostdinc \
 			-DKERNEL_STAGE=$(1) -include tests/host/rename.h \
 			-Itests/host/include -Itangled/ch$(call two,$(1))/include \
+			-Itangled/ch$(call two,$(1))/arch/arm64/include \
 			-c tangled/ch$(call two,$(1))/$$$$f -o $$$$o; \
 		objs="$$$$objs $$$$o"; \
 	done; \
