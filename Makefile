@@ -11,8 +11,19 @@ CHAPTERS  := $(sort $(wildcard chapters/[0-9][0-9]-*.nw))
 LAST      := $(words $(CHAPTERS))
 STAGES    := $(shell seq 0 $(LAST))
 two        = $(shell printf %02d $(1))
-# The noweb files of stage N, in book order.
-stage_nw   = boot/boot.nw $(wordlist 1,$(1),$(CHAPTERS))
+# Part II of the book.  appendices/NN-name.nw is machinery that is not
+# memory management, and appendices/tests/NN-name.nw chapter NN's complete
+# test suites; NN is the first stage that tangles the file.
+APPENDICES := $(sort $(wildcard appendices/[0-9][0-9]-*.nw))
+TEST_APPS  := $(sort $(wildcard appendices/tests/[0-9][0-9]-*.nw))
+# The noweb files of stage N in tangling order: each chapter followed by the
+# appendices of its stage, so that a chunk that several files extend is
+# extended in the same order as when the appendix text sat in its chapter.
+chapter_nw = $(if $(filter 0,$(1)),boot/boot.nw,$(word $(1),$(CHAPTERS)))
+stage_part = $(call chapter_nw,$(1)) \
+	$(filter appendices/$(call two,$(1))-%,$(APPENDICES)) \
+	$(filter appendices/tests/$(call two,$(1))-%,$(TEST_APPS))
+stage_nw   = $(foreach k,$(shell seq 0 $(1)),$(call stage_part,$(k)))
 
 # Toolchain: GCC by default, clang and lld with LLVM=1 (kept apart in build/llvm).
 ifeq ($(LLVM),1)
@@ -194,7 +205,7 @@ test-crash: chapter-$(LAST)
 # Measured figures: each figures/NN-*.sh boots its stage and writes
 # build/figures/*.dat, which the book plots.
 FIGURE_STAMP := build/figures/.stamp
-$(FIGURE_STAMP): $(CHAPTERS) boot/boot.nw $(wildcard figures/[0-9][0-9]-*.sh)
+$(FIGURE_STAMP): $(call stage_nw,$(LAST)) $(wildcard figures/[0-9][0-9]-*.sh)
 	@$(MAKE) --no-print-directory stages
 	@tests/figures.sh $(LAST)
 	@touch $@
@@ -205,7 +216,9 @@ figures:
 
 BOOK_DEPS := $(FIGURE_STAMP)
 
-BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/back.nw
+# Woven in reading order: Part I (the chapters), then Part II (the
+# machinery appendices, then each chapter's test suites), then the back.
+BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) $(APPENDICES) $(TEST_APPS) book/back.nw
 -include book/book.mk
 
 
@@ -216,3 +229,6 @@ bench: tangled/ch$(call two,$(LAST))/.stamp
 
 clean:
 	rm -rf tangled build
+
+print-stage-nw-%:
+	@echo $(call stage_nw,$*)
