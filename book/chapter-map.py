@@ -133,7 +133,9 @@ def main():
         name = (r"\hyperref[%s]{%s}" % (label, title)) if label else title
         linux = r"\newline ".join(r"\file{%s}" % f for f in LINUX.get(stage, []))
         shown = extends[:SHOWN]
-        hooks = ", ".join(r"\hook{%s}" % tex_escape(h) for h in shown)
+        # \\hook is an unbreakable box; in this narrow column a name may break.
+        hooks = ", ".join(r"{\normalfont$\langle$\textit{%s}\/$\rangle$}" % tex_escape(h)
+                          for h in shown)
         if len(extends) > SHOWN:
             hooks += ", and %d more" % (len(extends) - SHOWN)
         if files:
