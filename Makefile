@@ -216,9 +216,12 @@ figures:
 
 BOOK_DEPS := $(FIGURE_STAMP)
 
-# Woven in reading order: Part I (the chapters), then Part II (the
-# machinery appendices, then each chapter's test suites), then the back.
-BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) $(APPENDICES) $(TEST_APPS) book/back.nw
+# Woven in reading order: Part I (the chapters; book/front.nw ends with
+# its \part), then Part II (book/appendices.nw starts it and holds the
+# appendix on building; then the machinery appendices, then each chapter's
+# test suites), then the back (indexes, bibliography).
+BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/appendices.nw \
+	$(APPENDICES) $(TEST_APPS) book/back.nw
 -include book/book.mk
 
 

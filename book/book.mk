@@ -1,6 +1,7 @@
 # book/book.mk -- build the book.  Included by the top Makefile:
 #
-#     BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/back.nw
+#     BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/appendices.nw \
+#                $(APPENDICES) $(TEST_APPS) book/back.nw
 #     -include book/book.mk
 #
 # Targets:  pdf  -> build/book.pdf        html -> build/html/index.html

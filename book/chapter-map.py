@@ -5,8 +5,11 @@
 
 For each chapter among the files (boot/boot.nw and chapters/NN-*.nw), the
 map gives its stage, its title (from its \\chapter line), the Linux 6.6
-files it corresponds to, and the chunks of earlier chapters that it
-extends: the hooks through which the stages are chained.  The output is a
+files it corresponds to, and the chunks of earlier stages that it
+extends: the hooks through which the stages are chained.  The appendices
+of stage NN (appendices/NN-*.nw, appendices/tests/NN-*.nw) count as part
+of that stage, in the order the Makefile tangles them: each chapter, then
+the appendices of its stage.  The output is a
 LaTeX longtable (or, with --html, an HTML table) that the overview inputs.
 """
 import html
@@ -33,11 +36,15 @@ SHOWN = 8   # hooks listed per chapter before "and N more"
 
 
 def stage_of(path):
+    """(stage, is the chapter itself) of a file, or (None, False)."""
     base = os.path.basename(path)
     if path.endswith("boot/boot.nw") or base == "boot.nw":
-        return 0
+        return 0, True
     m = re.match(r"(\d\d)-.*\.nw$", base)
-    return int(m.group(1)) if m else None
+    if not m:
+        return None, False
+    appendix = "appendices" in os.path.normpath(path).split(os.sep)
+    return int(m.group(1)), not appendix
 
 
 def read_chapter(path):
@@ -90,18 +97,31 @@ def main():
     as_html = False
     if args and args[0] == "--html":
         as_html, args = True, args[1:]
-    first = {}   # chunk name -> stage that first defines it
-    rows = []
+    # Each stage's files in tangling order: the chapter, then its appendices.
+    stages = {}
     for path in args:
-        stage = stage_of(path)
+        stage, is_chapter = stage_of(path)
         if stage is None:
             continue
-        title, label, defs = read_chapter(path)
+        chapter, appendices = stages.setdefault(stage, [None, []])
+        if is_chapter:
+            stages[stage][0] = path
+        else:
+            appendices.append(path)
+    first = {}   # chunk name -> stage that first defines it
+    rows = []
+    for stage in sorted(stages):
+        chapter, appendices = stages[stage]
+        if chapter is None:
+            continue
+        title, label, defs = read_chapter(chapter)
+        for path in appendices:
+            defs += [d for d in read_chapter(path)[2] if d not in defs]
         extends = [d for d in defs if d in first and not is_file(d)]
         files = [d for d in defs if d in first and is_file(d)]
         for d in defs:
             first.setdefault(d, stage)
-        rows.append((stage, title or os.path.basename(path), label,
+        rows.append((stage, title or os.path.basename(chapter), label,
                      extends, files))
 
     if as_html:
