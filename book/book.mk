@@ -61,6 +61,12 @@
 #   To have `make pdf' make the data first, the top Makefile adds the data
 #   files to BOOK_DEPS and gives the rule that makes them.
 #
+# * Part II.  appendices/NN-name.nw is machinery that is not memory
+#   management, first tangled in stage NN; appendices/tests/NN-name.nw is
+#   chapter NN's complete test suites.  Each starts with \chapter{Title}
+#   and \label{app:NAME}.  A chapter is about 60 pages, none over 70
+#   (book/front.nw, Conventions); `python3 book/pages.py [--sections]'
+#   prints the pages of every chapter and appendix of build/book.pdf.
 # * The bibliography is book/book.bib; cite with \cite{key} or \citet{key}.
 # * Code lines are at most 100 columns with 8-column tabs.
 
