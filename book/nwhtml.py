@@ -173,10 +173,13 @@ def main():
     os.makedirs(a.work, exist_ok=True)
     docs_path = os.path.join(a.work, "docs.json")
     here = os.path.dirname(os.path.abspath(__file__))
-    cmd = ["noweave", "-html", "-autodefs", "c",
+    cmd = ["noweave", "-html",
            "-filter", "python3 %s/cdefs.py" % here, "-index",
+           "-filter", "python3 %s/ixsort.py" % here,
            "-filter", "python3 %s/nwhtml.py --mark %s" % (here, docs_path)] + a.files
     woven = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    # The index names tags `struct page': no space in an anchor's name.
+    woven = re.sub(r"(NWI-(?:struct|union|enum)) ", r"\1-", woven)
     with open(os.path.join(a.work, "woven.html"), "w") as f:
         f.write(woven)
     with open(docs_path, encoding="utf-8") as f:
