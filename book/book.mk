@@ -1,7 +1,7 @@
 # book/book.mk -- build the book.  Included by the top Makefile:
 #
 #     BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/appendices.nw \
-#                $(APPENDICES) $(TEST_APPS) book/back.nw
+#                $(APPENDICES) $(TEST_APPS) book/glossary.nw book/back.nw
 #     -include book/book.mk
 #
 # Targets:  pdf  -> build/book.pdf        html -> build/html/index.html
@@ -31,6 +31,11 @@
 #   typedefs, tags as `struct page', enum constants, assembler labels,
 #   linker-script symbols); an identifier it misses can be declared with
 #   noweb's `@ %def name' line after its chunk.
+# * The subject index: \index{term}% on a line of its own, right before the
+#   paragraph that explains the term (book/mmindex.sty).  A term that a
+#   chapter uses before it explains it goes in the glossary
+#   (book/glossary.nw); a passage that needs several such terms at once
+#   may open with a termsbox that defines them in a line each.
 #
 # * A figure drawn with TikZ lives in figures/NAME.tex and holds only the
 #   tikzpicture (no figure environment, no caption).  The chapter places it:

@@ -145,6 +145,9 @@ def prepare_latex(docs, code_after, macros, chapter_map_html):
         tex = tex[m.end():]
     tex = tex.replace("\\end{document}", "")
     tex = re.sub(r"\\begin\{titlepage\}.*?\\end\{titlepage\}", "", tex, flags=re.S)
+    # pandoc drops the labels of a description list that has enumitem
+    # options ([style=unboxed,...]); the options only matter in the PDF.
+    tex = re.sub(r"\\begin\{description\}\[[^\]]*\]", r"\\begin{description}", tex)
     tex = re.sub(r"\\input\{figures/([^}]*?)(\.tex)?\}",
                  r"\\includegraphics{figures/\1.svg}", tex)
     tex = re.sub(r"\\input\{build/book/chapter-map\.tex\}", "\n\nNWCHAPTERMAPZ\n\n", tex)
