@@ -231,6 +231,8 @@ BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/appendices.nw \
 # Benchmarks of the newest stage's page allocator (stage 3 on), natively.
 bench: tangled/ch$(call two,$(LAST))/.stamp
 	@$(MAKE) --no-print-directory -f tests/bench/bench.mk STAGE=$(LAST) >/dev/null
+	@$(MAKE) --no-print-directory -f tests/bench/bench.mk STAGE=$(LAST) \
+		OUT=build/bench-debug KCONFIG=-DCONFIG_DEBUG_VM >/dev/null
 	@tests/bench/run
 
 clean:

@@ -25,6 +25,12 @@ OBJCOPY := $(CROSS_COMPILE)objcopy
 CPP     := $(CROSS_COMPILE)gcc -E
 endif
 
+# The kernel's configuration.  CONFIG_DEBUG_VM turns on the checks that
+# only a debugging kernel makes (Linux's option of the same name): every
+# stage is also its own test build, and its tests rely on them.  The
+# page allocator's benchmark (tests/bench) measures the path without them.
+KCONFIG ?= -DCONFIG_DEBUG_VM
+
 # Freestanding C: no libc, no floating point or SIMD registers (the kernel
 # does not save them), no outline atomics (they would call libgcc), frame
 # pointers kept so that a panic can print a backtrace.
@@ -32,7 +38,8 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	  -ffreestanding -fno-builtin -nostdinc -fno-common -fno-strict-aliasing \
 	  -fno-stack-protector -fno-pic -fno-pie -mgeneral-regs-only \
 	  -mno-outline-atomics -fno-omit-frame-pointer -mcmodel=small \
-	  -DKERNEL_STAGE=$(STAGE) -I$(SRC)/arch/arm64/include -I$(SRC)/include
+	  -DKERNEL_STAGE=$(STAGE) $(KCONFIG) \
+	  -I$(SRC)/arch/arm64/include -I$(SRC)/include
 ASFLAGS := -D__ASSEMBLY__ -g $(filter-out -std=gnu11 -Wno-unused-parameter,$(CFLAGS))
 LDFLAGS := -nostdlib -static -z max-page-size=4096 -z norelro --no-undefined
 

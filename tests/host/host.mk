@@ -17,7 +17,9 @@ HOST_CC     ?= gcc
 # when the entry type is more aligned than the structure holding the head.
 HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	       -fno-sanitize=alignment
+# The host suites are test builds too: the kernel's debug checks are on.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	       -DCONFIG_DEBUG_VM \
 	       -fno-omit-frame-pointer -fno-strict-aliasing $(HOST_SAN)
 HOST_DTB    := build/host/virt.dtb
 HOST_ARGS   := --dtb $(HOST_DTB) --cmdline "expect.mem=128M expect.cpus=4 $(HOST_CMDLINE)"
