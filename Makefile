@@ -308,6 +308,8 @@ figures:
 	@$(MAKE) --no-print-directory $(PAR) $(FIGURE_STAMP)
 
 BOOK_DEPS := $(FIGURE_STAMP)
+BOOK_CHAPTER_NUMBERS := $(STAGES)
+BOOK_CHAPTER = $(call chapter_nw,$(1))
 
 # Woven in reading order: Part I (the chapters), then Part II (the
 # machinery appendices, then each chapter's test suites), then the back.
