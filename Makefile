@@ -82,14 +82,16 @@ help:
 	@sed -n '/^## /s/^## //p' $(MAKEFILE_LIST)
 
 ## make                  install what is missing, build every stage and the book, boot the last stage
-## make test             host suites, every stage's QEMU suites, the crash test, clang, the book; ends "N passed, N failed"
+## make test             host suites, every stage's QEMU suites, the crash test, clang, the book, in parallel; ends "N passed, N failed"
 ## make test-full        the same over the whole configuration matrix (memory, CPUs, cpu model, EL2)
 ## make chapter-N        tangle and build stage N into build/chNN/ (kernel.elf, Image)
 ## make run-N            boot stage N in QEMU on this terminal (Ctrl-A X quits)
 ## make test-N           the tests of stage N only (QEMU_MEM=1G QEMU_SMP=4 ... choose the machine)
 ## make debug-N          QEMU waiting for gdb, and gdb-multiarch attached with symbols
 ## make pdf | html       the book: build/book.pdf, build/html/index.html
+## make pdf-N            chapter N alone, with the last full build's references: build/chapter-N.pdf
 ## make tangle           tangle every stage into tangled/chNN/
+## make test-tangle      boot/tangle.sh against notangle, for every stage
 ## make diff-N           what chapter N adds to the C tree of stage N-1
 ## make figures          figure data measured from the running stages
 ## make bench            benchmarks of the page allocator (tests/bench)

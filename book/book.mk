@@ -137,7 +137,7 @@ $(BOOK_DIR)/preamble.tex: $(BOOK_DIR)/book.tex
 # a group drawn on the pages of $(BOOK_EXT)/group.pdf, and the files that
 # include them.
 define book_figures
-$(BOOK_EXT)/$(1).stamp: $(2) $(3) $(BOOK_DIR)/preamble.tex $(BOOK_DIR)/chapter-map.tex \
+$(BOOK_EXT)/$(1).stamp: $(2) $(3) $(BOOK_DIR)/preamble.tex \
 		book/nwspeed.tex book/mmfigures.sty book/mmfonts.sty book/bookparts.py
 	@mkdir -p $(BOOK_EXT)/figures
 	@rm -f $(1:%=$(BOOK_EXT)/%.dims) $(addprefix $(BOOK_EXT)/,$(2))
@@ -157,7 +157,8 @@ BOOK_EXT_STAMPS := $(BOOK_EXT)/static.stamp $(BOOK_EXT)/measured.stamp
 # always names the chunks through which each chapter extends earlier ones.
 $(BOOK_DIR)/chapter-map.tex: $(BOOK_NW) $(BOOK_DIR)/nwfiles book/chapter-map.py
 	@mkdir -p $(BOOK_DIR)
-	@python3 book/chapter-map.py $(BOOK_NW) > $@.tmp && mv $@.tmp $@
+	@python3 book/chapter-map.py $(BOOK_NW) > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
 build/book.pdf: $(BOOK_DIR)/book.tex $(BOOK_DIR)/chapter-map.tex \
 		$(BOOK_FIGURES) $(BOOK_SUPPORT) $(BOOK_DEPS) $(BOOK_EXT_STAMPS)
@@ -181,7 +182,8 @@ build/book.pdf: $(BOOK_DIR)/book.tex $(BOOK_DIR)/chapter-map.tex \
 # copy: this run must not change it), so that its references, chunk
 # numbers, citations and page numbers are the book's.  A label that is new
 # since then shows as ??; book/checklog.py reports what it finds but does
-# not fail.  The measured figures are those of the last full build.
+# not fail (links to the other chapters, which this PDF does not hold, are
+# not reported).  The measured figures are those of the last full build.
 # chapter_pdf(N, file)
 define chapter_pdf
 pdf-$(1): $(BOOK_DIR)/book.tex $(BOOK_DIR)/chapter-map.tex $(BOOK_EXT)/static.stamp book/bookparts.py
@@ -193,11 +195,12 @@ pdf-$(1): $(BOOK_DIR)/book.tex $(BOOK_DIR)/chapter-map.tex $(BOOK_EXT)/static.st
 		echo "pdf-$(1): no full build yet (make pdf): references show as ??" >&2; fi
 	@cd $(BOOK_DIR) && rm -f chapter-$(1).pdf && \
 	TEXINPUTS='$(BOOK_PDF_TEXINPUTS)' pdflatex -interaction=nonstopmode -halt-on-error \
-		-file-line-error chapter-$(1).tex > chapter-$(1).out 2>&1 || \
-	{ grep -A3 -E '^(!|.*:[0-9]+: )' chapter-$(1).log >&2 || tail -30 chapter-$(1).out >&2; \
+		-file-line-error chapter-$(1).tex > chapter-$(1).stdout 2>&1 || \
+	{ grep -A3 -E '^(!|.*:[0-9]+: )' chapter-$(1).log >&2 || tail -30 chapter-$(1).stdout >&2; \
 	  echo "pdf-$(1): LaTeX failed (see $(BOOK_DIR)/chapter-$(1).log)" >&2; exit 1; }
-	@python3 book/checklog.py $(BOOK_DIR)/chapter-$(1).tex $(BOOK_DIR)/chapter-$(1).log || \
-		echo "pdf-$(1): (a full make pdf settles references made since the last one)" >&2
+	@python3 book/checklog.py $(BOOK_DIR)/chapter-$(1).tex $(BOOK_DIR)/chapter-$(1).log 2>&1 | \
+		grep -v -e 'a link points to' -e 'labels changed in the last pass' \
+			-e '^book: [0-9]* error(s); see' >&2 || true
 	@cp $(BOOK_DIR)/chapter-$(1).pdf build/chapter-$(1).pdf
 	@echo "  PDF     build/chapter-$(1).pdf ($$$$(pdfinfo build/chapter-$(1).pdf 2>/dev/null | sed -n 's/^Pages: *//p') pages)"
 endef
