@@ -77,12 +77,13 @@ BOOK_DIR      := build/book
 BOOK_HTML_DIR := build/html
 BOOK_FIGURES  := $(sort $(wildcard figures/*.tex))
 BOOK_SUPPORT  := book/mmfigures.sty book/mmfonts.sty book/book.bib \
-		 book/checklog.py book/book.mk
+		 book/checklog.py book/checkcode.py book/book.mk book/ttquotes.py
 BOOK_TEXINPUTS := $(CURDIR):$(CURDIR)/book:
 # -autodefs c finds definitions of C identifiers for the index; the filter
 # book/cdefs.py, which runs right after it, corrects what that heuristic
 # gets wrong (see the file).  The filter must come before -index.
-BOOK_WEAVE    := noweave -delay -autodefs c -filter 'python3 book/cdefs.py' -index
+BOOK_WEAVE    := noweave -delay -autodefs c -filter 'python3 book/cdefs.py' \
+		 -filter 'python3 book/ttquotes.py' -index
 
 .PHONY: pdf html book-force
 
@@ -97,7 +98,7 @@ html: $(BOOK_HTML_DIR)/index.html
 
 # The woven book.  noweave's own messages (a chunk used but never defined,
 # for instance) end the build.
-$(BOOK_DIR)/book.tex: $(BOOK_NW) $(BOOK_DIR)/nwfiles book/book.mk book/cdefs.py
+$(BOOK_DIR)/book.tex: $(BOOK_NW) $(BOOK_DIR)/nwfiles book/book.mk book/cdefs.py book/ttquotes.py
 	@mkdir -p $(BOOK_DIR)
 	@$(BOOK_WEAVE) $(BOOK_NW) > $@.tmp 2> $(BOOK_DIR)/noweave.err; \
 	status=$$?; cat $(BOOK_DIR)/noweave.err >&2; \
@@ -125,6 +126,7 @@ build/book.pdf: $(BOOK_DIR)/book.tex $(BOOK_DIR)/chapter-map.tex \
 		echo "book: LaTeX failed (see $(BOOK_DIR)/book.log)" >&2; exit 1; fi
 	@python3 book/checklog.py $(BOOK_DIR)/book.tex $(BOOK_DIR)/book.log \
 		$(BOOK_DIR)/book.blg
+	@python3 book/checkcode.py $(BOOK_DIR)/book.pdf $(BOOK_NW)
 	@cp $(BOOK_DIR)/book.pdf $@
 	@echo "  PDF     $@ ($$(pdfinfo $@ 2>/dev/null | sed -n 's/^Pages: *//p') pages)"
 

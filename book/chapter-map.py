@@ -32,6 +32,19 @@ LINUX = {
     10: ["mm/swapfile.c", "mm/swap_state.c", "mm/page_io.c"],
     11: ["mm/memcontrol.c", "mm/page_counter.c"],
 }
+# Titles of the chapters that are planned but not yet written (DESIGN.md,
+# section 1); a stage with no chapter file among the sources gets a row
+# marked as planned.
+PLANNED = {
+    4: "The slab allocator",
+    5: "vmalloc",
+    6: "Page faults",
+    7: "Reclaim",
+    8: "Compaction",
+    9: "Migration",
+    10: "Swap",
+    11: "Memory cgroups",
+}
 SHOWN = 8   # hooks listed per chapter before "and N more"
 
 
@@ -123,6 +136,8 @@ def main():
             first.setdefault(d, stage)
         rows.append((stage, title or os.path.basename(chapter), label,
                      extends, files))
+    planned = [(stage, PLANNED[stage]) for stage in sorted(PLANNED)
+               if stage not in stages or stages[stage][0] is None]
 
     if as_html:
         print('<table class="chapter-map" id="tab:chapters">')
@@ -137,6 +152,11 @@ def main():
                 stage, html.escape(re.sub(r"\\[a-zA-Z]+\{?|[{}]", "", title)),
                 "<br>".join("<code>%s</code>" % f for f in LINUX.get(stage, [])),
                 hooks or "&#8212;"))
+        for stage, title in planned:
+            print("<tr><td>%d</td><td>%s (planned)</td><td>%s</td><td>"
+                  "not yet written</td></tr>" % (
+                      stage, html.escape(title),
+                      "<br>".join("<code>%s</code>" % f for f in LINUX.get(stage, []))))
         print("</tbody></table>")
         return
 
@@ -144,8 +164,9 @@ def main():
     print(r"\begingroup\small")
     print(r"\begin{longtable}{@{}c>{\raggedright}p{3.4cm}>{\raggedright}p{4.4cm}"
           r">{\raggedright\arraybackslash}p{\dimexpr\linewidth-9.6cm-6\tabcolsep\relax}@{}}")
-    print(r"\caption{The chapters, their Linux counterparts, and the chunks of"
-          r" earlier chapters that each one extends.}\label{tab:chapters}\\")
+    print(r"\caption{The chapters, written and planned, their Linux counterparts,"
+          r" and the chunks of earlier chapters that each written one extends.}"
+          r"\label{tab:chapters}\\")
     print(r"\toprule Stage & Chapter & Linux 6.6 & Extends \\ \midrule\endfirsthead")
     print(r"\toprule Stage & Chapter & Linux 6.6 & Extends \\ \midrule\endhead")
     print(r"\bottomrule\endfoot")
@@ -153,13 +174,20 @@ def main():
         name = (r"\hyperref[%s]{%s}" % (label, title)) if label else title
         linux = r"\newline ".join(r"\file{%s}" % f for f in LINUX.get(stage, []))
         shown = extends[:SHOWN]
-        hooks = ", ".join(r"\hook{%s}" % tex_escape(h) for h in shown)
+        # \\hook is an unbreakable box; in this narrow column a name may break.
+        hooks = ", ".join(r"{\normalfont$\langle$\textit{%s}\/$\rangle$}" % tex_escape(h)
+                          for h in shown)
         if len(extends) > SHOWN:
             hooks += ", and %d more" % (len(extends) - SHOWN)
         if files:
             hooks += ("; " if hooks else "") + "adds to %d earlier file%s" % (
                 len(files), "" if len(files) == 1 else "s")
         print(r"%d & %s & %s & %s \\" % (stage, name, linux, hooks or "---"))
+        print(r"\addlinespace[2pt]")
+    for stage, title in planned:
+        linux = r"\newline ".join(r"\file{%s}" % f for f in LINUX.get(stage, []))
+        print(r"%d & %s \emph{(planned)} & %s & not yet written \\" % (
+            stage, tex_plain(title), linux))
         print(r"\addlinespace[2pt]")
     print(r"\end{longtable}")
     print(r"\endgroup")
