@@ -221,9 +221,10 @@ BOOK_DEPS := $(FIGURE_STAMP)
 # Woven in reading order: Part I (the chapters; book/front.nw ends with
 # its \part), then Part II (book/appendices.nw starts it and holds the
 # appendix on building; then the machinery appendices, then each chapter's
-# test suites), then the back (indexes, bibliography).
+# test suites), then the back (the glossary, then the indexes and the
+# bibliography).
 BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/appendices.nw \
-	$(APPENDICES) $(TEST_APPS) book/back.nw
+	$(APPENDICES) $(TEST_APPS) book/glossary.nw book/back.nw
 -include book/book.mk
 
 
