@@ -77,6 +77,8 @@ help:
 ## make figures          figure data measured from the running stages
 ## make bench            benchmarks of the page allocator (tests/bench)
 ## make host-N           stage N's portable suites natively, under ASan and UBSan
+## make mutants         mutation testing: each chapter's catalogue of mistakes, and the kill ratios
+## make mutants-N        the same for chapter N's catalogue only
 ## make deps | doctor    install the tools, or report each tool and its version
 ## make clean            remove tangled/ and build/
 
@@ -216,9 +218,13 @@ figures:
 
 BOOK_DEPS := $(FIGURE_STAMP)
 
-# Woven in reading order: Part I (the chapters), then Part II (the
-# machinery appendices, then each chapter's test suites), then the back.
-BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) $(APPENDICES) $(TEST_APPS) book/back.nw
+# Woven in reading order: Part I (the chapters; book/front.nw ends with
+# its \part), then Part II (book/appendices.nw starts it and holds the
+# appendix on building; then the machinery appendices, then each chapter's
+# test suites), then the back (the glossary, then the indexes and the
+# bibliography).
+BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/appendices.nw \
+	$(APPENDICES) $(TEST_APPS) book/glossary.nw book/back.nw
 -include book/book.mk
 
 
@@ -231,6 +237,21 @@ bench: tangled/ch$(call two,$(LAST))/.stamp
 
 clean:
 	rm -rf tangled build
+
+# ---------------------------------------------------------------- mutants
+# Mutation testing: tests/mutants/NN-name.mut is chapter NN's catalogue of
+# small mistakes; each is applied alone to a copy of the sources and stage
+# NN's host and QEMU suites must catch it (tests/mutants/README.md).  The
+# kill ratios go to tests/mutants/ratios.tex, which the book prints in each
+# chapter's Testing section.  Not part of `make test`: it takes long.
+MUTANT_CATS := $(sort $(wildcard tests/mutants/[0-9][0-9]-*.mut))
+MUTANT_JOBS ?= $(shell nproc)
+.PHONY: mutants $(foreach n,$(STAGES),mutants-$(n))
+mutants: tangle
+	@tests/mutants/run -j $(MUTANT_JOBS) --ratios tests/mutants/ratios.tex $(MUTANT_CATS)
+$(foreach n,$(STAGES),$(eval mutants-$(n): tangle ; \
+	@tests/mutants/run -j $$(MUTANT_JOBS) --ratios tests/mutants/ratios.tex \
+		$$(filter tests/mutants/$(call two,$(n))-%,$$(MUTANT_CATS))))
 
 print-stage-nw-%:
 	@echo $(call stage_nw,$*)

@@ -1,6 +1,7 @@
 # book/book.mk -- build the book.  Included by the top Makefile:
 #
-#     BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/back.nw
+#     BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/appendices.nw \
+#                $(APPENDICES) $(TEST_APPS) book/glossary.nw book/back.nw
 #     -include book/book.mk
 #
 # Targets:  pdf  -> build/book.pdf        html -> build/html/index.html
@@ -11,7 +12,7 @@
 #               the measured data files under build/figures/ and the rule
 #               that makes them; leave empty to build the book without them.
 #
-# How the book is made.  One `noweave -delay -autodefs c -index' run over
+# How the book is made.  One `noweave -delay -index' run over
 # all of BOOK_NW writes build/book/book.tex, so chunk cross-references and
 # the identifier index span the whole book.  latexmk then runs pdflatex and
 # bibtex in build/book until the cross-references settle, and the log is
@@ -25,9 +26,16 @@
 #   \label{chap:NAME} (NAME as in the file name, as boot/boot.nw does with
 #   chap:boot).  The overview's chapter map takes the title and the label
 #   from there.  The boot chapter is Chapter 0, so Chapter N is stage N.
-# * Quoted code ([[...]]) may be used in captions and section titles.  An
-#   identifier that the C heuristic does not find (a structure tag, say) can
-#   be declared with noweb's `@ %def name' line after its chunk.
+# * Quoted code ([[...]]) may be used in captions and section titles.
+#   book/cdefs.py finds what a chunk defines (functions, variables, macros,
+#   typedefs, tags as `struct page', enum constants, assembler labels,
+#   linker-script symbols); an identifier it misses can be declared with
+#   noweb's `@ %def name' line after its chunk.
+# * The subject index: \index{term}% on a line of its own, right before the
+#   paragraph that explains the term (book/mmindex.sty).  A term that a
+#   chapter uses before it explains it goes in the glossary
+#   (book/glossary.nw); a passage that needs several such terms at once
+#   may open with a termsbox that defines them in a line each.
 #
 # * A figure drawn with TikZ lives in figures/NAME.tex and holds only the
 #   tikzpicture (no figure environment, no caption).  The chapter places it:
@@ -60,6 +68,12 @@
 #   To have `make pdf' make the data first, the top Makefile adds the data
 #   files to BOOK_DEPS and gives the rule that makes them.
 #
+# * Part II.  appendices/NN-name.nw is machinery that is not memory
+#   management, first tangled in stage NN; appendices/tests/NN-name.nw is
+#   chapter NN's complete test suites.  Each starts with \chapter{Title}
+#   and \label{app:NAME}.  A chapter is about 60 pages, none over 70
+#   (book/front.nw, Conventions); `python3 book/pages.py [--sections]'
+#   prints the pages of every chapter and appendix of build/book.pdf.
 # * The bibliography is book/book.bib; cite with \cite{key} or \citet{key}.
 # * Code lines are at most 100 columns with 8-column tabs.
 
@@ -69,13 +83,16 @@ BOOK_DEPS ?=
 BOOK_DIR      := build/book
 BOOK_HTML_DIR := build/html
 BOOK_FIGURES  := $(sort $(wildcard figures/*.tex))
-BOOK_SUPPORT  := book/mmfigures.sty book/mmfonts.sty book/book.bib \
-		 book/checklog.py book/book.mk
+BOOK_SUPPORT  := book/mmfigures.sty book/mmfonts.sty book/mmindex.sty book/book.bib \
+		 book/checklog.py book/checkcode.py book/book.mk book/ttquotes.py
 BOOK_TEXINPUTS := $(CURDIR):$(CURDIR)/book:
-# -autodefs c finds definitions of C identifiers for the index; the filter
-# book/cdefs.py, which runs right after it, corrects what that heuristic
-# gets wrong (see the file).  The filter must come before -index.
-BOOK_WEAVE    := noweave -delay -autodefs c -filter 'python3 book/cdefs.py' -index
+# book/cdefs.py finds the definitions of identifiers for the index (C,
+# assembler and the linker script: see the file), in place of noweb's
+# -autodefs c; it must come before -index.  book/ixsort.py, after -index,
+# orders the index of identifiers; book/mmindex.sty prints it.
+BOOK_WEAVE    := noweave -delay -filter 'python3 book/cdefs.py --latex' \
+		 -filter 'python3 book/ttquotes.py' -index \
+		 -filter 'python3 book/ixsort.py'
 
 .PHONY: pdf html book-force
 
@@ -90,7 +107,8 @@ html: $(BOOK_HTML_DIR)/index.html
 
 # The woven book.  noweave's own messages (a chunk used but never defined,
 # for instance) end the build.
-$(BOOK_DIR)/book.tex: $(BOOK_NW) $(BOOK_DIR)/nwfiles book/book.mk book/cdefs.py
+$(BOOK_DIR)/book.tex: $(BOOK_NW) $(BOOK_DIR)/nwfiles book/book.mk book/cdefs.py book/ttquotes.py \
+		book/ixsort.py
 	@mkdir -p $(BOOK_DIR)
 	@$(BOOK_WEAVE) $(BOOK_NW) > $@.tmp 2> $(BOOK_DIR)/noweave.err; \
 	status=$$?; cat $(BOOK_DIR)/noweave.err >&2; \
@@ -118,6 +136,7 @@ build/book.pdf: $(BOOK_DIR)/book.tex $(BOOK_DIR)/chapter-map.tex \
 		echo "book: LaTeX failed (see $(BOOK_DIR)/book.log)" >&2; exit 1; fi
 	@python3 book/checklog.py $(BOOK_DIR)/book.tex $(BOOK_DIR)/book.log \
 		$(BOOK_DIR)/book.blg
+	@python3 book/checkcode.py $(BOOK_DIR)/book.pdf $(BOOK_NW)
 	@cp $(BOOK_DIR)/book.pdf $@
 	@echo "  PDF     $@ ($$(pdfinfo $@ 2>/dev/null | sed -n 's/^Pages: *//p') pages)"
 
@@ -130,7 +149,8 @@ build/book.pdf: $(BOOK_DIR)/book.tex $(BOOK_DIR)/chapter-map.tex \
 BOOK_SVGS := $(patsubst figures/%.tex,$(BOOK_HTML_DIR)/figures/%.svg,$(BOOK_FIGURES))
 
 $(BOOK_HTML_DIR)/index.html: $(BOOK_NW) $(BOOK_SVGS) $(BOOK_DIR)/chapter-map.tex \
-		book/nwhtml.py book/html-macros.tex book/book.css book/book.bib \
+		book/nwhtml.py book/cdefs.py book/ixsort.py book/html-macros.tex \
+		book/book.css book/book.bib \
 		$(BOOK_DEPS)
 	@echo "  HTML    $@"
 	@mkdir -p $(BOOK_HTML_DIR)

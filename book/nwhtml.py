@@ -145,6 +145,9 @@ def prepare_latex(docs, code_after, macros, chapter_map_html):
         tex = tex[m.end():]
     tex = tex.replace("\\end{document}", "")
     tex = re.sub(r"\\begin\{titlepage\}.*?\\end\{titlepage\}", "", tex, flags=re.S)
+    # pandoc drops the labels of a description list that has enumitem
+    # options ([style=unboxed,...]); the options only matter in the PDF.
+    tex = re.sub(r"\\begin\{description\}\[[^\]]*\]", r"\\begin{description}", tex)
     tex = re.sub(r"\\input\{figures/([^}]*?)(\.tex)?\}",
                  r"\\includegraphics{figures/\1.svg}", tex)
     tex = re.sub(r"\\input\{build/book/chapter-map\.tex\}", "\n\nNWCHAPTERMAPZ\n\n", tex)
@@ -173,10 +176,13 @@ def main():
     os.makedirs(a.work, exist_ok=True)
     docs_path = os.path.join(a.work, "docs.json")
     here = os.path.dirname(os.path.abspath(__file__))
-    cmd = ["noweave", "-html", "-autodefs", "c",
+    cmd = ["noweave", "-html",
            "-filter", "python3 %s/cdefs.py" % here, "-index",
+           "-filter", "python3 %s/ixsort.py" % here,
            "-filter", "python3 %s/nwhtml.py --mark %s" % (here, docs_path)] + a.files
     woven = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    # The index names tags `struct page': no space in an anchor's name.
+    woven = re.sub(r"(NWI-(?:struct|union|enum)) ", r"\1-", woven)
     with open(os.path.join(a.work, "woven.html"), "w") as f:
         f.write(woven)
     with open(docs_path, encoding="utf-8") as f:
