@@ -50,29 +50,48 @@ PACKAGES := make gcc libc6-dev python3 noweb pandoc latexmk lmodern \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra \
 	texlive-pictures texlive-fonts-recommended poppler-utils \
 	qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
-	gdb-multiarch device-tree-compiler clang lld llvm valgrind
+	gdb-multiarch device-tree-compiler clang lld llvm valgrind ccache
 TOOLS := notangle noweave noroots cpif pandoc pdflatex bibtex latexmk \
 	qemu-system-aarch64 aarch64-linux-gnu-gcc aarch64-linux-gnu-ld \
-	gdb-multiarch dtc clang ld.lld llvm-objcopy valgrind python3 gcc
+	gdb-multiarch dtc clang ld.lld llvm-objcopy valgrind python3 gcc ccache
+
+# Parallel make.  `make', `make test' and `make pdf' run their parts in
+# parallel, JOBS at a time (the number of CPUs), unless -j was given.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PAR   = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
+
+# ccache: the compilers run through it, with one cache for both toolchains,
+# every stage, every work tree and the mutation tester's copies of the tree
+# (build/mutants/NAME/).  Paths are relative (boot/kernel.mk compiles inside
+# the tangled tree), and the compiler's working directory is left out of the
+# hash (CCACHE_NOHASHDIR), so a file that is byte for byte what another
+# stage or copy compiled is not compiled again.  `ccache -s' shows the hits.
+CCACHE_DIR ?= $(if $(HOME),$(HOME)/.cache/mm-line-by-line-ccache,$(CURDIR)/build/ccache)
+CCACHE_NOHASHDIR := 1
+export CCACHE_DIR CCACHE_NOHASHDIR
 
 .PHONY: all help deps doctor check-tools tangle stages figures test test-full \
-	test-host test-tools test-crash pdf html clean bench
+	test-host test-tools test-tangle test-crash pdf html clean bench FORCE
 .PHONY: $(foreach n,$(STAGES),chapter-$(n) run-$(n) test-$(n) debug-$(n) diff-$(n))
 
-all: check-tools stages pdf run-$(LAST)
+all: check-tools
+	@$(MAKE) --no-print-directory $(PAR) stages pdf
+	@$(MAKE) --no-print-directory run-$(LAST)
 
 help:
 	@sed -n '/^## /s/^## //p' $(MAKEFILE_LIST)
 
 ## make                  install what is missing, build every stage and the book, boot the last stage
-## make test             host suites, every stage's QEMU suites, the crash test, clang, the book; ends "N passed, N failed"
+## make test             host suites, every stage's QEMU suites, the crash test, clang, the book, in parallel; ends "N passed, N failed"
 ## make test-full        the same over the whole configuration matrix (memory, CPUs, cpu model, EL2)
 ## make chapter-N        tangle and build stage N into build/chNN/ (kernel.elf, Image)
 ## make run-N            boot stage N in QEMU on this terminal (Ctrl-A X quits)
 ## make test-N           the tests of stage N only (QEMU_MEM=1G QEMU_SMP=4 ... choose the machine)
 ## make debug-N          QEMU waiting for gdb, and gdb-multiarch attached with symbols
 ## make pdf | html       the book: build/book.pdf, build/html/index.html
+## make pdf-N            chapter N alone, with the last full build's references: build/chapter-N.pdf
 ## make tangle           tangle every stage into tangled/chNN/
+## make test-tangle      boot/tangle.sh against notangle, for every stage
 ## make diff-N           what chapter N adds to the C tree of stage N-1
 ## make figures          figure data measured from the running stages
 ## make bench            benchmarks of the page allocator (tests/bench)
@@ -116,14 +135,26 @@ doctor:
 # ---------------------------------------------------------------- stages
 # Tangling is cheap and safe to repeat: boot/tangle.sh rewrites only files
 # whose contents changed, so make then recompiles only what a change touched.
+# build/chNN/Image (GCC) and build/llvm/chNN/Image (clang) are files that
+# make knows, so that other rules (the figures, the tests) can depend on
+# them; their recipe always asks boot/kernel.mk, which relinks only when an
+# object changed.
 define stage_rules
 tangled/ch$(call two,$(1))/.stamp: $(call stage_nw,$(1)) boot/tangle.sh
 	@boot/tangle.sh tangled/ch$(call two,$(1)) $(call stage_nw,$(1))
 	@touch $$@
 
-chapter-$(1): tangled/ch$(call two,$(1))/.stamp
-	@$$(MAKE) --no-print-directory -f boot/kernel.mk \
-		SRC=tangled/ch$(call two,$(1)) OUT=$(BUILD)/ch$(call two,$(1)) STAGE=$(1)
+build/ch$(call two,$(1))/Image: tangled/ch$(call two,$(1))/.stamp FORCE
+	@$$(MAKE) --no-print-directory $$(PAR) -C tangled/ch$(call two,$(1)) \
+		-f $(CURDIR)/boot/kernel.mk OUT=$(CURDIR)/build/ch$(call two,$(1)) \
+		STAGE=$(1) LLVM=
+
+build/llvm/ch$(call two,$(1))/Image: tangled/ch$(call two,$(1))/.stamp FORCE
+	@$$(MAKE) --no-print-directory $$(PAR) -C tangled/ch$(call two,$(1)) \
+		-f $(CURDIR)/boot/kernel.mk OUT=$(CURDIR)/build/llvm/ch$(call two,$(1)) \
+		STAGE=$(1) LLVM=1
+
+chapter-$(1): $(BUILD)/ch$(call two,$(1))/Image
 
 run-$(1): chapter-$(1)
 	boot/qemu.sh $(BUILD)/ch$(call two,$(1))/Image
@@ -148,55 +179,116 @@ tangle: $(foreach n,$(STAGES),tangled/ch$(call two,$(n))/.stamp)
 stages: $(foreach n,$(STAGES),chapter-$(n))
 
 # ---------------------------------------------------------------- tests
-# `make test` runs everything in the default set; each run appends
-# pass/fail lines to build/results, and tests/summary prints the closing
-# line.  test-N alone prints its own count.  The runner passes the kernel
-# what QEMU was told (expect.mem, expect.cpus) so tests can check it.
+# `make test' runs every job of the default set in parallel (make -j, the
+# output of each job kept together).  Each job appends its pass/fail lines
+# to its own file in build/results.d/, so that jobs running at the same time
+# never write into one file; build/results is then their concatenation and
+# tests/summary prints the closing line.  test-N alone prints its own count.
+# The runner passes the kernel what QEMU was told (expect.mem, expect.cpus)
+# so tests can check it.
 include tests/host/host.mk
 
 TEST_APPEND = expect.mem=$(QEMU_MEM) expect.cpus=$(QEMU_SMP) $(KTEST_ARGS)
+RESULTS_D  := $(CURDIR)/build/results.d
+
+# test_run(targets): run the jobs, then add up every result.  A job whose
+# prerequisites failed wrote no result, so make's own failure counts too.
+define test_run
+	@rm -rf build/results.d; mkdir -p build/results.d build/logs
+	@$(MAKE) --no-print-directory $(PAR) -O -k $(1) || \
+		printf 'fail\tmake (a job or its build failed; see above)\n' \
+			> build/results.d/zz-make
+	@cat build/results.d/* > build/results 2>/dev/null || : > build/results
+	@tests/summary build/results
+endef
+
+# job-qemu-N-MEM-SMP[-llvm]: stage N's QEMU suites on one machine.  A clang
+# job waits for job-llvm-build-N, which builds that stage with clang and
+# says whether it built.
+define qemu_job
+job-qemu-$(1)-$(2)-$(3)$(if $(4),-llvm): $(if $(4),job-llvm-build-$(1),build/ch$(call two,$(1))/Image)
+	@RESULTS=$(RESULTS_D)/qemu-$(1)-$(2)-$(3)$(if $(4),-llvm) QEMU_MEM=$(2) QEMU_SMP=$(3) \
+	QEMU_APPEND="expect.mem=$(2) expect.cpus=$(3) $(KTEST_ARGS)" \
+	LLVM=$(4) BUILD= tests/run-stage $(1) || true
+endef
+define stage_jobs
+job-llvm-build-$(1): tangled/ch$(call two,$(1))/.stamp
+	@if $$(MAKE) --no-print-directory build/llvm/ch$(call two,$(1))/Image >/dev/null; \
+	then echo "pass	llvm/chapter-$(1)"; else echo "fail	llvm/chapter-$(1)"; \
+		echo "FAIL: llvm/chapter-$(1)" >&2; fi >> $(RESULTS_D)/llvm-build-$(1)
+job-host-$(1): tangled/ch$(call two,$(1))/.stamp $(HOST_DTB)
+	@RESULTS=$(RESULTS_D)/host-$(1) $$(MAKE) --no-print-directory host-$(1) || true
+endef
+$(foreach n,$(STAGES),$(eval $(call stage_jobs,$(n))))
+QEMU_DEFAULT := 1G-4 128M-1
+$(foreach n,$(STAGES),$(foreach m,$(QEMU_DEFAULT),$(eval \
+	$(call qemu_job,$(n),$(word 1,$(subst -, ,$(m))),$(word 2,$(subst -, ,$(m))),))))
+$(eval $(call qemu_job,$(LAST),128M,2,1))
+
+job-tools:
+	@RESULTS=$(RESULTS_D)/tools $(MAKE) --no-print-directory test-tools || true
+# The last stage only: it holds every chunk and every root (make test-tangle
+# checks them all; notangle once per root grows with the square of the book).
+job-tangle:
+	@RESULTS=$(RESULTS_D)/tangle tests/test-tangle $(LAST) || true
+job-crash: build/ch$(call two,$(LAST))/Image
+	@RESULTS=$(RESULTS_D)/crash tests/run-crash $< || true
+# The book, once every stage is built and measured (the figures' rule needs
+# them), so that its make builds nothing that the other jobs use.
+job-book: build/figures/.stamp
+	@if $(MAKE) --no-print-directory pdf > build/logs/book.log 2>&1; \
+	then echo "pass	book/pdf"; else echo "fail	book/pdf"; \
+		echo "FAIL: book/pdf (see build/logs/book.log)" >&2; fi >> $(RESULTS_D)/book
+
+# The longest jobs first: make starts them in this order.  The runs with 4
+# CPUs go one after another (each waits for the one before, order only): one
+# of them keeps both CPUs of a small machine busy, and two at once would
+# only make each take twice as long.
+SMP4_CHAIN := $(foreach n,$(shell seq $(LAST) -1 0),job-qemu-$(n)-1G-4)
+$(foreach p,$(join $(wordlist 2,999,$(SMP4_CHAIN)),$(addprefix :,$(SMP4_CHAIN))),\
+	$(if $(filter-out :%,$(p)),$(eval $(subst :,: | ,$(p)))))
+TEST_JOBS := $(SMP4_CHAIN) job-book \
+	$(foreach n,$(shell seq $(LAST) -1 0),job-qemu-$(n)-128M-1) \
+	job-qemu-$(LAST)-128M-2-llvm job-crash \
+	$(foreach n,$(STAGES),job-host-$(n)) job-tangle job-tools
+.PHONY: $(TEST_JOBS)
 
 test:
-	@mkdir -p build/logs; : > build/results; export RESULTS=$(abspath build/results); \
-	$(MAKE) --no-print-directory test-tools; \
-	$(MAKE) --no-print-directory test-host; \
-	$(MAKE) --no-print-directory stages; \
-	for n in $(STAGES); do \
-		$(MAKE) --no-print-directory test-$$n QEMU_SMP=1 QEMU_MEM=128M; \
-		$(MAKE) --no-print-directory test-$$n QEMU_SMP=4 QEMU_MEM=1G; \
-	done; \
-	$(MAKE) --no-print-directory test-crash; \
-	if $(MAKE) --no-print-directory chapter-$(LAST) LLVM=1 >/dev/null; \
-	then echo "pass	llvm/chapter-$(LAST)"; else echo "fail	llvm/chapter-$(LAST)"; fi >> $$RESULTS; \
-	$(MAKE) --no-print-directory test-$(LAST) LLVM=1 QEMU_SMP=2; \
-	if $(MAKE) --no-print-directory pdf > build/logs/book.log 2>&1; \
-	then echo "pass	book/pdf"; else echo "fail	book/pdf"; \
-		echo "FAIL: book/pdf (see build/logs/book.log)" >&2; fi >> $$RESULTS; \
-	tests/summary $$RESULTS
+	$(call test_run,$(TEST_JOBS))
 
 # The whole matrix of DESIGN.md section 5, both toolchains.
+FULL_MATRIX := 128M-1 128M-4 1G-1 1G-4 4G-1 4G-4
+EL2 := virt,virtualization=on
+$(foreach n,$(STAGES),$(foreach m,$(filter-out $(QEMU_DEFAULT),$(FULL_MATRIX)),$(eval \
+	$(call qemu_job,$(n),$(word 1,$(subst -, ,$(m))),$(word 2,$(subst -, ,$(m))),))))
+$(foreach n,$(STAGES),$(eval $(call qemu_job,$(n),128M,4,1)))
+define variant_job
+job-variant-$(1)-$(2): build/ch$(call two,$(1))/Image
+	@RESULTS=$(RESULTS_D)/variant-$(1)-$(2) QEMU_SMP=2 $(3) \
+	QEMU_APPEND="expect.mem=$(QEMU_MEM) expect.cpus=2 $(KTEST_ARGS)" \
+	BUILD= tests/run-stage $(1) || true
+endef
+$(foreach n,$(STAGES),$(eval $(call variant_job,$(n),max,QEMU_CPU=max)) \
+	$(eval $(call variant_job,$(n),a53,QEMU_CPU=cortex-a53)) \
+	$(eval $(call variant_job,$(n),el2,QEMU_MACHINE=$$(EL2))))
+FULL_JOBS := $(foreach n,$(shell seq $(LAST) -1 0),job-qemu-$(n)-4G-4 job-qemu-$(n)-4G-1 \
+		job-qemu-$(n)-1G-4 job-qemu-$(n)-1G-1 job-qemu-$(n)-128M-4 job-qemu-$(n)-128M-1 \
+		job-qemu-$(n)-128M-4-llvm job-variant-$(n)-max job-variant-$(n)-a53 \
+		job-variant-$(n)-el2) \
+	job-crash $(foreach n,$(STAGES),job-host-$(n)) job-tangle job-tools
+.PHONY: $(FULL_JOBS) $(foreach n,$(STAGES),job-llvm-build-$(n))
+
 test-full:
-	@mkdir -p build/logs; : > build/results; export RESULTS=$(abspath build/results); \
-	$(MAKE) --no-print-directory test-tools; \
-	$(MAKE) --no-print-directory test-host; \
-	$(MAKE) --no-print-directory stages; \
-	$(MAKE) --no-print-directory stages LLVM=1; \
-	for n in $(STAGES); do \
-		for mem in 128M 1G 4G; do for smp in 1 4; do \
-			$(MAKE) --no-print-directory test-$$n QEMU_SMP=$$smp QEMU_MEM=$$mem; \
-		done; done; \
-		$(MAKE) --no-print-directory test-$$n QEMU_CPU=max QEMU_SMP=2; \
-		$(MAKE) --no-print-directory test-$$n QEMU_CPU=cortex-a53 QEMU_SMP=2; \
-		$(MAKE) --no-print-directory test-$$n QEMU_MACHINE=virt,virtualization=on QEMU_SMP=2; \
-		$(MAKE) --no-print-directory test-$$n LLVM=1 QEMU_SMP=4; \
-	done; \
-	$(MAKE) --no-print-directory test-crash; \
-	tests/summary $$RESULTS
+	$(call test_run,$(FULL_JOBS))
 
 # The test tools test themselves: the KTAP parser against sample logs.
 test-tools:
 	@python3 tests/test_ktap.py | python3 tests/ktap.py --prefix tools \
 		$${RESULTS:+--results $$RESULTS}
+
+# boot/tangle.sh must write what notangle writes, for every stage.
+test-tangle:
+	@tests/test-tangle
 
 # An unexpected exception must end the run with a report and a non-zero
 # status: boot the last stage with a command line that makes it fault.
@@ -205,18 +297,31 @@ test-crash: chapter-$(LAST)
 
 # ---------------------------------------------------------------- book
 # Measured figures: each figures/NN-*.sh boots its stage and writes
-# build/figures/*.dat, which the book plots.
-FIGURE_STAMP := build/figures/.stamp
-$(FIGURE_STAMP): $(call stage_nw,$(LAST)) $(wildcard figures/[0-9][0-9]-*.sh)
-	@$(MAKE) --no-print-directory stages
-	@tests/figures.sh $(LAST)
+# build/figures/*.dat, which the book plots.  A script runs again when its
+# stage's kernel (build/chNN/Image) or the script changed, and scripts of
+# different stages run in parallel, each as soon as its stage is built.
+FIGURE_SCRIPTS := $(foreach n,$(STAGES),$(wildcard figures/$(call two,$(n))-*.sh))
+FIGURE_STAMP   := build/figures/.stamp
+define figure_rule
+build/figures/.$(notdir $(1)).stamp: $(1) $(wildcard figures/*.py) \
+		build/ch$(shell echo $(notdir $(1)) | cut -c1-2)/Image
+	@mkdir -p build/figures
+	@echo "  FIGURES $(1)"
+	@bash $(1)
+	@touch $$@
+endef
+$(foreach f,$(FIGURE_SCRIPTS),$(eval $(call figure_rule,$(f))))
+$(FIGURE_STAMP): $(foreach f,$(FIGURE_SCRIPTS),build/figures/.$(notdir $(f)).stamp)
+	@mkdir -p build/figures
 	@touch $@
 
 figures:
-	@rm -f $(FIGURE_STAMP)
-	@$(MAKE) --no-print-directory $(FIGURE_STAMP)
+	@rm -f build/figures/.*.stamp
+	@$(MAKE) --no-print-directory $(PAR) $(FIGURE_STAMP)
 
 BOOK_DEPS := $(FIGURE_STAMP)
+BOOK_CHAPTER_NUMBERS := $(STAGES)
+BOOK_CHAPTER = $(call chapter_nw,$(1))
 
 # Woven in reading order: Part I (the chapters; book/front.nw ends with
 # its \part), then Part II (book/appendices.nw starts it and holds the
@@ -231,6 +336,8 @@ BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/appendices.nw \
 # Benchmarks of the newest stage's page allocator (stage 3 on), natively.
 bench: tangled/ch$(call two,$(LAST))/.stamp
 	@$(MAKE) --no-print-directory -f tests/bench/bench.mk STAGE=$(LAST) >/dev/null
+	@$(MAKE) --no-print-directory -f tests/bench/bench.mk STAGE=$(LAST) \
+		OUT=build/bench-debug KCONFIG=-DCONFIG_DEBUG_VM >/dev/null
 	@tests/bench/run
 
 clean:

@@ -4,15 +4,19 @@
 #                                             `make bench` passes the newest)
 # The portable code of stage N is compiled with -O2 and no sanitizers,
 # with the host harness's stand-ins for the architecture (tests/host).
+# The allocator is measured as a production kernel would build it, without
+# the debug checks; KCONFIG=-DCONFIG_DEBUG_VM OUT=build/bench-debug builds
+# the test build's allocator, for comparison.
 
 STAGE ?= 3
 NN    := $(shell printf %02d $(STAGE))
 SRC   := tangled/ch$(NN)
-OUT   := build/bench
+OUT   ?= build/bench
+KCONFIG ?=
 CC    := gcc
 KFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	  -fno-strict-aliasing -ffreestanding -fno-builtin -nostdinc \
-	  -DKERNEL_STAGE=$(STAGE) -include tests/host/rename.h \
+	  -DKERNEL_STAGE=$(STAGE) $(KCONFIG) -include tests/host/rename.h \
 	  -Itests/host/include -I$(SRC)/include -I$(SRC)
 PORTABLE := $(shell cd $(SRC) && find lib kernel mm -name '*.c' ! -name '*_test.c' ! -name ktest.c | sort)
 OBJS := $(addprefix $(OUT)/k_,$(subst /,_,$(PORTABLE:.c=.o))) $(OUT)/host_mm.o

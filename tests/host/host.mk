@@ -9,6 +9,12 @@
 # and the architecture's after them, so that pure ones, such as
 # asm/pgtable.h, are shared.  The boot device tree the tests read is the one QEMU gives a
 # 128 MiB, 4-CPU virt machine, dumped once and packed with dtc.
+#
+# A stage is compiled by a second make (this file again, with HOST_STAGE
+# set) that runs inside tangled/chNN once the stage is tangled, so that it
+# can list the stage's files, compile them in parallel, and hand every
+# compilation to ccache with paths that are the same for every stage and
+# every copy of the tree (see boot/kernel.mk).
 
 HOST_CC     ?= gcc
 # Alignment checking is off, as in Linux's own UBSAN default: the list
@@ -17,8 +23,48 @@ HOST_CC     ?= gcc
 # when the entry type is more aligned than the structure holding the head.
 HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	       -fno-sanitize=alignment
+# The host suites are test builds too: the kernel's debug checks are on.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	       -DCONFIG_DEBUG_VM \
 	       -fno-omit-frame-pointer -fno-strict-aliasing $(HOST_SAN)
+
+ifdef HOST_STAGE
+# ---------------------------------------------------------------- one stage
+#   make -C tangled/chNN -f $PWD/tests/host/host.mk HOST_STAGE=N HOST_OUT=$PWD/build/host/chNN
+TOP      := $(abspath $(CURDIR)/../..)
+CCACHE   ?= $(shell command -v ccache 2>/dev/null)
+HCC      := $(CCACHE) $(HOST_CC)
+H        := ../../tests/host
+KFLAGS   := $(HOST_CFLAGS) -ffreestanding -fno-builtin -nostdinc \
+	    -DKERNEL_STAGE=$(HOST_STAGE) -include $(H)/rename.h -I$(H)/include -Iinclude
+PORTABLE := $(shell find lib kernel mm -name '*.c' 2>/dev/null | sort)
+HARNESS  := $(sort $(notdir $(wildcard $(TOP)/tests/host/*_fuzz.c))) host_mm.c
+OBJS     := $(foreach f,$(PORTABLE),$(HOST_OUT)/$(subst /,_,$(f:.c=.o))) \
+	    $(addprefix $(HOST_OUT)/,$(HARNESS:.c=.o))
+
+$(HOST_OUT)/ktest-host: $(OBJS) $(HOST_OUT)/host.o $(TOP)/tests/host
+	$(HOST_CC) $(HOST_SAN) -o $@ $(OBJS) $(HOST_OUT)/host.o
+
+define portable_rule
+$(HOST_OUT)/$(subst /,_,$(1:.c=.o)): $(1) $(TOP)/tests/host/host.mk
+	@mkdir -p $$(dir $$@)
+	$$(HCC) $$(KFLAGS) -Iarch/arm64/include -MMD -MP -c $$< -o $$@
+endef
+$(foreach f,$(PORTABLE),$(eval $(call portable_rule,$(f))))
+
+$(HOST_OUT)/%.o: $(H)/%.c $(TOP)/tests/host/host.mk
+	@mkdir -p $(dir $@)
+	$(HCC) $(KFLAGS) -I. -MMD -MP -c $< -o $@
+
+$(HOST_OUT)/host.o: $(H)/host.c $(TOP)/tests/host/host.mk
+	@mkdir -p $(dir $@)
+	$(HCC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+.DELETE_ON_ERROR:
+-include $(OBJS:.o=.d) $(HOST_OUT)/host.d
+
+else
+# ---------------------------------------------------------------- included
 HOST_DTB    := build/host/virt.dtb
 HOST_ARGS   := --dtb $(HOST_DTB) --cmdline "expect.mem=128M expect.cpus=4 $(HOST_CMDLINE)"
 
@@ -31,35 +77,13 @@ $(HOST_DTB):
 	@dtc -q -I dtb -O dtb -o $@ $@.full
 	@rm -f $@.full
 
-# host_portable(N): the portable C files of stage N.
-host_portable = $(shell cd tangled/ch$(call two,$(1)) 2>/dev/null && \
-	find lib kernel mm -name '*.c' 2>/dev/null | sort)
-
 define host_rules
-build/host/ch$(call two,$(1))/ktest-host: tangled/ch$(call two,$(1))/.stamp \
-		$(wildcard tests/host/*.c tests/host/*.h tests/host/include/asm/*.h) tests/host/host.mk
+build/host/ch$(call two,$(1))/ktest-host: tangled/ch$(call two,$(1))/.stamp FORCE
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  stage $(1)"
-	@set -e; objs=; \
-	for f in $$(call host_portable,$(1)) ; do \
-		o=$$(dir $$@)$$$$(echo $$$$f | tr / _).o; \
-		$(HOST_CC) $(HOST_CFLAGS) -ffreestanding -fno-builtin -nostdinc \
-			-DKERNEL_STAGE=$(1) -include tests/host/rename.h \
-			-Itests/host/include -Itangled/ch$(call two,$(1))/include \
-			-Itangled/ch$(call two,$(1))/arch/arm64/include \
-			-c tangled/ch$(call two,$(1))/$$$$f -o $$$$o; \
-		objs="$$$$objs $$$$o"; \
-	done; \
-	for f in tests/host/*_fuzz.c tests/host/host_mm.c; do \
-		o=$$(dir $$@)$$$$(basename $$$$f .c).o; \
-		$(HOST_CC) $(HOST_CFLAGS) -ffreestanding -fno-builtin -nostdinc \
-			-DKERNEL_STAGE=$(1) -include tests/host/rename.h \
-			-Itests/host/include -Itangled/ch$(call two,$(1))/include \
-			-Itangled/ch$(call two,$(1)) -c $$$$f -o $$$$o; \
-		objs="$$$$objs $$$$o"; \
-	done; \
-	$(HOST_CC) $(HOST_CFLAGS) -c tests/host/host.c -o $$(dir $$@)host.o; \
-	$(HOST_CC) $(HOST_SAN) -o $$@ $$(dir $$@)host.o $$$$objs
+	@$$(MAKE) --no-print-directory -s $$(PAR) -C tangled/ch$(call two,$(1)) \
+		-f $(CURDIR)/tests/host/host.mk HOST_STAGE=$(1) \
+		HOST_OUT=$(CURDIR)/build/host/ch$(call two,$(1))
 
 host-$(1): build/host/ch$(call two,$(1))/ktest-host $(HOST_DTB)
 	@build/host/ch$(call two,$(1))/ktest-host $(HOST_ARGS) \
@@ -71,3 +95,4 @@ endef
 $(foreach n,$(STAGES),$(eval $(call host_rules,$(n))))
 
 test-host: $(foreach n,$(STAGES),host-$(n))
+endif
