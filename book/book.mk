@@ -105,7 +105,7 @@ BOOK_HTML_DIR := build/html
 BOOK_FIGURES  := $(sort $(wildcard figures/*.tex))
 BOOK_SUPPORT  := book/mmfigures.sty book/mmfonts.sty book/mmindex.sty book/book.bib \
 		 book/checklog.py book/checkcode.py book/book.mk book/ttquotes.py \
-		 book/nwspeed.tex
+		 book/nwspeed.tex $(wildcard tests/mutants/ratios.tex)
 BOOK_TEXINPUTS := $(CURDIR):$(CURDIR)/book:
 BOOK_EXT      := $(BOOK_DIR)/ext
 BOOK_PDF_TEXINPUTS := $(CURDIR)/$(BOOK_EXT):$(BOOK_TEXINPUTS)
@@ -133,10 +133,13 @@ pdf:
 html: $(BOOK_HTML_DIR)/index.html
 
 # The woven book.  noweave's own messages (a chunk used but never defined,
-# for instance) end the build.
+# for instance) end the build, and so does a chunk longer than a printed
+# page (book/chunklen.py).
 $(BOOK_DIR)/book.tex: $(BOOK_NW) $(BOOK_DIR)/nwfiles book/book.mk book/cdefs.py book/ttquotes.py \
-		book/ixsort.py
+		book/ixsort.py book/chunklen.py
 	@mkdir -p $(BOOK_DIR)
+	@python3 book/chunklen.py $(BOOK_NW) >&2 || \
+		{ echo "book: split the chunks above (no chunk longer than a page)" >&2; exit 1; }
 	@$(BOOK_WEAVE) $(BOOK_NW) > $@.tmp 2> $(BOOK_DIR)/noweave.err; \
 	status=$$?; cat $(BOOK_DIR)/noweave.err >&2; \
 	if [ $$status != 0 ] || [ -s $(BOOK_DIR)/noweave.err ]; then \
