@@ -556,33 +556,30 @@ def enum_body_definitions(ch, defs):
 
 
 # ---------------------------------------------------------------- assembler
+# What defines a name on one line of assembler or of the linker script.
+# (definitions are sorted by line and name afterwards, so order is free)
+DEFINE_RE = re.compile(r"\s*#\s*define\s+(%s)" % IDENT)
+ASM_RES = [re.compile(r"([A-Za-z_$][\w$.]*)\s*:"),             # label:
+           re.compile(r"\s*\.macro\s+(%s)" % IDENT),
+           re.compile(r"\s*\.(?:set|equ|equiv)\s+(%s)\s*," % IDENT),
+           DEFINE_RE]
+SYM_RE = re.compile(r"\bSYM_\w*START\w*\(\s*(%s)" % IDENT)
+LDS_RE = re.compile(r"\s*(?:PROVIDE(?:_HIDDEN)?\s*\(\s*)?(%s)\s*=[^=]" % IDENT)
+
+
 def asm_definitions(ch, defs):
     for k, line in enumerate(ch.clean):
-        m = re.match(r"([A-Za-z_$][\w$.]*)\s*:", line)
-        if m and not m.group(1).startswith(".L"):
-            defs.append((k, m.group(1)))
-        for m in re.finditer(r"\bSYM_\w*START\w*\(\s*(%s)" % IDENT, line):
-            defs.append((k, m.group(1)))
-        m = re.match(r"\s*\.macro\s+(%s)" % IDENT, line)
-        if m:
-            defs.append((k, m.group(1)))
-        m = re.match(r"\s*\.(?:set|equ|equiv)\s+(%s)\s*," % IDENT, line)
-        if m:
-            defs.append((k, m.group(1)))
-        m = re.match(r"\s*#\s*define\s+(%s)" % IDENT, line)
-        if m:
-            defs.append((k, m.group(1)))
+        for rx in ASM_RES:
+            m = rx.match(line)
+            if m and not m.group(1).startswith(".L"):   # .L: local labels
+                defs.append((k, m.group(1)))
+        defs.extend((k, m.group(1)) for m in SYM_RE.finditer(line))
 
 
 def lds_definitions(ch, defs):
     for k, line in enumerate(ch.clean):
-        for stmt in line.split(";"):
-            m = re.match(r"\s*(?:PROVIDE(?:_HIDDEN)?\s*\(\s*)?(%s)\s*=[^=]" % IDENT, stmt)
-            if m:
-                defs.append((k, m.group(1)))
-        m = re.match(r"\s*#\s*define\s+(%s)" % IDENT, line)
-        if m:
-            defs.append((k, m.group(1)))
+        ms = [LDS_RE.match(stmt) for stmt in line.split(";")]
+        defs.extend((k, m.group(1)) for m in ms + [DEFINE_RE.match(line)] if m)
 
 
 # ---------------------------------------------------------------- self uses
