@@ -42,7 +42,7 @@ endif
 # only a debugging kernel makes (Linux's option of the same name): every
 # stage is also its own test build, and its tests rely on them.  The
 # page allocator's benchmark (tests/bench) measures the path without them.
-KCONFIG ?= -DCONFIG_DEBUG_VM
+KCONFIG ?= -DCONFIG_DEBUG_VM -DCONFIG_SLUB_STATS
 
 # Freestanding C: no libc, no floating point or SIMD registers (the kernel
 # does not save them), no outline atomics (they would call libgcc), frame

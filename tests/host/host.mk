@@ -25,7 +25,7 @@ HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	       -fno-sanitize=alignment
 # The host suites are test builds too: the kernel's debug checks are on.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-	       -DCONFIG_DEBUG_VM \
+	       -DCONFIG_DEBUG_VM -DCONFIG_SLUB_STATS \
 	       -fno-omit-frame-pointer -fno-strict-aliasing $(HOST_SAN)
 
 ifdef HOST_STAGE

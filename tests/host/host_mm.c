@@ -16,6 +16,9 @@
 #include <linux/mm.h>
 #include <linux/string.h>
 #include "mm/internal.h"
+#if KERNEL_STAGE >= 4
+#include <linux/slab.h>
+#endif
 
 void *aligned_alloc(size_t align, size_t size);
 
@@ -46,6 +49,9 @@ __attribute__((constructor)) static void host_mm_init(void)
 	free_area_init(max_zone_pfn);
 	memblock_free_all();
 	page_alloc_init_late();
+#if KERNEL_STAGE >= 4
+	kmem_cache_init();
+#endif
 }
 
 #endif
