@@ -250,7 +250,9 @@ $(foreach p,$(join $(wordlist 2,999,$(SMP4_CHAIN)),$(addprefix :,$(SMP4_CHAIN)))
 	$(if $(filter-out :%,$(p)),$(eval $(subst :,: | ,$(p)))))
 TEST_JOBS := $(SMP4_CHAIN) job-book \
 	$(foreach n,$(shell seq $(LAST) -1 0),job-qemu-$(n)-128M-1) \
-	job-qemu-$(LAST)-128M-2-llvm job-crash \
+	job-qemu-$(LAST)-128M-2-llvm job-variant-$(LAST)-max \
+	$(if $(filter-out 0 1 2 3,$(LAST)),job-variant-$(LAST)-numa2 job-variant-$(LAST)-slubdebug) \
+	job-crash \
 	$(foreach n,$(STAGES),job-host-$(n)) job-tangle job-tools
 .PHONY: $(TEST_JOBS)
 
@@ -269,13 +271,24 @@ job-variant-$(1)-$(2): build/ch$(call two,$(1))/Image
 	QEMU_APPEND="expect.mem=$(QEMU_MEM) expect.cpus=2 $(KTEST_ARGS)" \
 	BUILD= tests/run-stage $(1) || true
 endef
+# Two NUMA nodes of 64 MiB, one CPU each; and every slab cache a debug cache.
+NUMA2 := -object memory-backend-ram,id=m0,size=64M -object memory-backend-ram,id=m1,size=64M \
+	-numa node,cpus=0,memdev=m0 -numa node,cpus=1,memdev=m1
+define variant_append_job
+job-variant-$(1)-$(2): build/ch$(call two,$(1))/Image
+	@RESULTS=$(RESULTS_D)/variant-$(1)-$(2) QEMU_SMP=2 TEST_CONFIG=$(2)-smp2 $(3) \
+	QEMU_APPEND="expect.mem=$(QEMU_MEM) expect.cpus=2 $(4) $(KTEST_ARGS)" \
+	BUILD= tests/run-stage $(1) || true
+endef
+$(foreach n,$(STAGES),$(eval $(call variant_append_job,$(n),numa2,QEMU_EXTRA="$(NUMA2)",)) \
+	$(eval $(call variant_append_job,$(n),slubdebug,,slub_debug)))
 $(foreach n,$(STAGES),$(eval $(call variant_job,$(n),max,QEMU_CPU=max)) \
 	$(eval $(call variant_job,$(n),a53,QEMU_CPU=cortex-a53)) \
 	$(eval $(call variant_job,$(n),el2,QEMU_MACHINE=$$(EL2))))
 FULL_JOBS := $(foreach n,$(shell seq $(LAST) -1 0),job-qemu-$(n)-4G-4 job-qemu-$(n)-4G-1 \
 		job-qemu-$(n)-1G-4 job-qemu-$(n)-1G-1 job-qemu-$(n)-128M-4 job-qemu-$(n)-128M-1 \
 		job-qemu-$(n)-128M-4-llvm job-variant-$(n)-max job-variant-$(n)-a53 \
-		job-variant-$(n)-el2) \
+		job-variant-$(n)-el2 job-variant-$(n)-numa2 job-variant-$(n)-slubdebug) \
 	job-crash $(foreach n,$(STAGES),job-host-$(n)) job-tangle job-tools
 .PHONY: $(FULL_JOBS) $(foreach n,$(STAGES),job-llvm-build-$(n))
 
