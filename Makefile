@@ -50,7 +50,8 @@ PACKAGES := make gcc libc6-dev python3 noweb pandoc latexmk lmodern \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra \
 	texlive-pictures texlive-fonts-recommended poppler-utils \
 	qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
-	gdb-multiarch device-tree-compiler clang lld llvm valgrind ccache
+	gdb-multiarch device-tree-compiler clang lld llvm valgrind ccache \
+	libmimalloc-dev
 TOOLS := notangle noweave noroots cpif pandoc pdflatex bibtex latexmk \
 	qemu-system-aarch64 aarch64-linux-gnu-gcc aarch64-linux-gnu-ld \
 	gdb-multiarch dtc clang ld.lld llvm-objcopy valgrind python3 gcc ccache
@@ -94,7 +95,7 @@ help:
 ## make test-tangle      boot/tangle.sh against notangle, for every stage
 ## make diff-N           what chapter N adds to the C tree of stage N-1
 ## make figures          figure data measured from the running stages
-## make bench            benchmarks of the page allocator (tests/bench)
+## make bench            benchmarks of the page and slab allocators, with peers (tests/bench)
 ## make host-N           stage N's portable suites natively, under ASan and UBSan
 ## make mutants         mutation testing: each chapter's catalogue of mistakes, and the kill ratios
 ## make mutants-N        the same for chapter N's catalogue only
@@ -346,11 +347,14 @@ BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/appendices.nw \
 -include book/book.mk
 
 
-# Benchmarks of the newest stage's page allocator (stage 3 on), natively.
+# Benchmarks of the newest stage's page allocator (stage 3 on) and slab
+# allocator (stage 4 on, beside glibc's malloc and mimalloc), natively.
 bench: tangled/ch$(call two,$(LAST))/.stamp
 	@$(MAKE) --no-print-directory -f tests/bench/bench.mk STAGE=$(LAST) >/dev/null
 	@$(MAKE) --no-print-directory -f tests/bench/bench.mk STAGE=$(LAST) \
 		OUT=build/bench-debug KCONFIG=-DCONFIG_DEBUG_VM >/dev/null
+	@if [ $(LAST) -ge 4 ]; then $(MAKE) --no-print-directory \
+		-f tests/bench/bench.mk STAGE=$(LAST) peers >/dev/null; fi
 	@tests/bench/run
 
 clean:

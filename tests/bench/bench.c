@@ -1,19 +1,26 @@
 /*
- * tests/bench/bench.c: benchmarks of the page allocator (stage 3 on).
+ * tests/bench/bench.c: benchmarks of the page allocator (stage 3 on) and of
+ * the slab allocator (stage 4 on).
  *
- *   bench CASE ITERATIONS     run one case, print nanoseconds per operation
+ *   bench CASE N     run one case, about N operations; print the case, the
+ *                    number of operations and nanoseconds per operation
  *
- * The page allocator of the newest stage is compiled natively (-O2, no
+ * The allocators of the newest stage are compiled natively (-O2, no
  * sanitizers) and set up on the host machine of tests/host/host_mm.c.  Each
  * case is a loop in a function of its own, bench_loop_CASE, so that
  * callgrind can count the instructions of that function and its callees
- * alone (--toggle-collect); tests/bench/run divides by the iterations.
+ * alone (--toggle-collect); tests/bench/run divides by the operations.
+ * The slab cases' peers, glibc's malloc and mimalloc on the same loops and
+ * the same trace, are tests/bench/peer.c.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if KERNEL_STAGE >= 4
+#include "trace.h"
+#endif
 
 /* The kernel's side, as the kernel declares it. */
 typedef unsigned int gfp_t;
@@ -23,7 +30,7 @@ void __free_pages(struct page *page, unsigned int order);
 unsigned long alloc_pages_bulk(gfp_t gfp, unsigned long nr, struct page **a);
 void drain_all_pages(void *zone);
 extern _Bool pcp_bypass;
-void host_setup(void);
+void host_setup(void);		/* tests/host/host.c: the per-CPU areas */
 
 #define GFP_KERNEL	(0x0400u | 0x0800u | 0x0040u | 0x0080u)	/* include/linux/gfp.h */
 #define __GFP_MOVABLE	0x0008u
@@ -120,6 +127,172 @@ static void free64(struct page **a)
 		__free_pages(a[j], 0);
 }
 
+#if KERNEL_STAGE >= 4
+/* ---------------------------------------------------------------- slab */
+struct kmem_cache;
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
+				     unsigned int align, unsigned int flags,
+				     void (*ctor)(void *));
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
+void kmem_cache_free(struct kmem_cache *s, void *x);
+int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p);
+void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p);
+void *__kmalloc(size_t size, gfp_t gfp);
+void kfree(const void *p);
+extern __thread unsigned long host_cpu_offset;	/* tests/host/host.c */
+extern unsigned long __per_cpu_offset[];
+
+#define OBJ_SIZE	64	/* the object of the single-cache cases */
+#define BATCH		256
+
+static struct kmem_cache *cache;
+static void *batch[BATCH];
+
+static void *kmalloc(size_t size)
+{
+	return __kmalloc(size, GFP_KERNEL);
+}
+
+/*
+ * "Another CPU" on the host's one CPU: the harness finds the running
+ * CPU's per-CPU area through host_cpu_offset (the kernel's TPIDR_EL1), so
+ * pointing it at CPU 1's area makes the code that follows run as CPU 1:
+ * smp_processor_id() is 1, this_cpu_slab() is CPU 1's kmem_cache_cpu, and
+ * the page allocator uses CPU 1's per-CPU lists.  The remote case
+ * allocates a batch as CPU 0, then frees it as CPU 1: none of the objects
+ * is on CPU 1's slab, so every free takes __slab_free, to a slab that is
+ * CPU 0's (frozen: FREE_FROZEN) or to a full slab, which becomes one of
+ * CPU 1's partial slabs until CPU 1 has too many and gives them to the
+ * node, where CPU 0 finds them again.  That is the path of an object
+ * freed on another CPU; what a real second CPU adds, the cache lines
+ * that move between the CPUs, the host's one CPU cannot show.
+ */
+static inline void run_as_cpu(int cpu)
+{
+	host_cpu_offset = __per_cpu_offset[cpu];
+}
+
+/* The hot pair: one object allocated and freed, with another of its cache
+ * held (so that no allocator sees its slab or page empty), or alone. */
+__attribute__((noinline)) static void bench_loop_slab_hot(long n)
+{
+	for (long i = 0; i < n; i++)
+		kmem_cache_free(cache, kmem_cache_alloc(cache, GFP_KERNEL));
+}
+
+__attribute__((noinline)) static void bench_loop_slab_hot_alone(long n)
+{
+	for (long i = 0; i < n; i++)
+		kmem_cache_free(cache, kmem_cache_alloc(cache, GFP_KERNEL));
+}
+
+__attribute__((noinline)) static void bench_loop_kmalloc_hot(long n)
+{
+	for (long i = 0; i < n; i++)
+		kfree(kmalloc(OBJ_SIZE));
+}
+
+static inline __attribute__((always_inline)) void slab_trace(long n)
+{
+	for (long i = 0; i < n; i++)
+		TRACE_REPLAY(kmalloc, kfree);
+}
+
+__attribute__((noinline)) static void bench_loop_slab_trace(long n)
+{
+	slab_trace(n);
+}
+
+static inline __attribute__((always_inline)) void slab_batch(long n,
+							     int free_cpu)
+{
+	for (long i = 0; i < n; i++) {
+		for (int j = 0; j < BATCH; j++)
+			batch[j] = kmem_cache_alloc(cache, GFP_KERNEL);
+		run_as_cpu(free_cpu);
+		for (int j = 0; j < BATCH; j++)
+			kmem_cache_free(cache, batch[j]);
+		run_as_cpu(0);
+	}
+}
+
+__attribute__((noinline)) static void bench_loop_slab_batch256(long n)
+{
+	slab_batch(n, 0);
+}
+
+__attribute__((noinline)) static void bench_loop_slab_remote256(long n)
+{
+	slab_batch(n, 1);
+}
+
+/* 64 objects, allocated and then freed one call each, or in one call. */
+__attribute__((noinline)) static void bench_loop_slab_single64(long n)
+{
+	for (long i = 0; i < n; i++) {
+		for (int j = 0; j < N_BULK; j++)
+			batch[j] = kmem_cache_alloc(cache, GFP_KERNEL);
+		for (int j = 0; j < N_BULK; j++)
+			kmem_cache_free(cache, batch[j]);
+	}
+}
+
+__attribute__((noinline)) static void bench_loop_slab_bulk64(long n)
+{
+	for (long i = 0; i < n; i++) {
+		kmem_cache_alloc_bulk(cache, GFP_KERNEL, N_BULK, batch);
+		kmem_cache_free_bulk(cache, N_BULK, batch);
+	}
+}
+
+static const struct slab_case {
+	const char *name;
+	void (*loop)(long n);
+	long per;		/* operations per iteration of the loop */
+} slab_cases[] = {
+	{ "slab_hot",		bench_loop_slab_hot,		1 },
+	{ "slab_hot_alone",	bench_loop_slab_hot_alone,	1 },
+	{ "kmalloc_hot",	bench_loop_kmalloc_hot,		1 },
+	{ "slab_trace",		bench_loop_slab_trace,		0 },
+	{ "slab_batch256",	bench_loop_slab_batch256,	BATCH },
+	{ "slab_remote256",	bench_loop_slab_remote256,	BATCH },
+	{ "slab_single64",	bench_loop_slab_single64,	N_BULK },
+	{ "slab_bulk64",	bench_loop_slab_bulk64,		N_BULK },
+};
+
+static double now_ns(void);
+
+/* Run case c for about n operations, after a warm-up outside the loop
+ * function; print the operations and the time per operation. */
+static int run_slab_case(const struct slab_case *c, long n)
+{
+	long per = c->per, iters;
+	double t0;
+
+	cache = kmem_cache_create("bench", OBJ_SIZE, 0, 0, NULL);
+	if (!cache)
+		return 2;
+	if (!per) {
+		trace_load();
+		per = trace_nalloc;
+		slab_trace(2);
+	} else {
+		slab_batch(4, 0);
+		slab_batch(4, 1);
+	}
+	iters = n / per > 0 ? n / per : 1;
+	if (c->loop == bench_loop_slab_hot)
+		batch[0] = kmem_cache_alloc(cache, GFP_KERNEL);
+	else if (c->loop == bench_loop_kmalloc_hot)
+		batch[0] = kmalloc(OBJ_SIZE);
+	t0 = now_ns();
+	c->loop(iters);
+	t0 = now_ns() - t0;
+	printf("%s %ld %.1f\n", c->name, iters * per, t0 / (iters * per));
+	return 0;
+}
+#endif
+
 static double now_ns(void)
 {
 	struct timespec ts;
@@ -135,6 +308,12 @@ int main(int argc, char **argv)
 	struct page *a[N_BULK];
 	double t0, t = 0;
 
+	host_setup();
+#if KERNEL_STAGE >= 4
+	for (i = 0; i < (long)(sizeof(slab_cases) / sizeof(slab_cases[0])); i++)
+		if (!strcmp(c, slab_cases[i].name))
+			return run_slab_case(&slab_cases[i], n);
+#endif
 	/* warm up the per-CPU lists and the caches */
 	for (i = 0; i < 1000; i++)
 		__free_pages(alloc_pages(GFP_KERNEL, 0), 0);

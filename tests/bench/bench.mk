@@ -1,7 +1,9 @@
-# tests/bench/bench.mk: build the page allocator benchmark natively.
+# tests/bench/bench.mk: build the allocator benchmarks natively.
 #
 #   make -f tests/bench/bench.mk STAGE=N     (N >= 3; the top Makefile's
 #                                             `make bench` passes the newest)
+#   make -f tests/bench/bench.mk peers       the slab benchmark's peers:
+#                                             bench-glibc, bench-mimalloc
 # The portable code of stage N is compiled with -O2 and no sanitizers,
 # with the host harness's stand-ins for the architecture (tests/host).
 # The allocator is measured as a production kernel would build it, without
@@ -24,20 +26,32 @@ OBJS := $(addprefix $(OUT)/k_,$(subst /,_,$(PORTABLE:.c=.o))) $(OUT)/host_mm.o
 $(OUT)/bench: $(OBJS) $(OUT)/host.o $(OUT)/bench.o
 	$(CC) -no-pie -o $@ $^
 
+# The peers: tests/bench/peer.c, once with glibc's malloc and once with
+# mimalloc (Debian's libmimalloc-dev), each a program of its own.
+PEER_CFLAGS := -O2 -g -Wall -Wextra -Werror -fno-ipa-icf -fno-builtin-malloc -fno-builtin-free
+.PHONY: peers
+peers: $(OUT)/bench-glibc $(OUT)/bench-mimalloc
+$(OUT)/bench-glibc: tests/bench/peer.c tests/bench/trace.h tests/bench/bench.mk | $(OUT)
+	$(CC) $(PEER_CFLAGS) -o $@ $< -lpthread
+$(OUT)/bench-mimalloc: tests/bench/peer.c tests/bench/trace.h tests/bench/bench.mk | $(OUT)
+	$(CC) $(PEER_CFLAGS) -DPEER_MIMALLOC -o $@ $< -lmimalloc -lpthread
+
 $(OUT)/k_%.o: $(SRC)/$$(subst _,/,%).c
 	@true
 
+# -MMD: an object is remade when a header it includes changed too.
 define compile_one
 $(OUT)/k_$(subst /,_,$(1:.c=.o)): $(SRC)/$(1) | $(OUT)
-	$(CC) $(KFLAGS) -c $$< -o $$@
+	$(CC) $(KFLAGS) -MMD -MP -c $$< -o $$@
 endef
 $(foreach f,$(PORTABLE),$(eval $(call compile_one,$(f))))
+-include $(OBJS:.o=.d)
 
 $(OUT)/host_mm.o: tests/host/host_mm.c | $(OUT)
-	$(CC) $(KFLAGS) -c $< -o $@
+	$(CC) $(KFLAGS) -MMD -MP -c $< -o $@
 $(OUT)/host.o: tests/host/host.c | $(OUT)
 	$(CC) -O2 -g -DHOST_NO_MAIN -c $< -o $@
-$(OUT)/bench.o: tests/bench/bench.c | $(OUT)
-	$(CC) -O2 -g -Wall -Wextra -c $< -o $@
+$(OUT)/bench.o: tests/bench/bench.c tests/bench/trace.h tests/bench/bench.mk | $(OUT)
+	$(CC) -O2 -g -Wall -Wextra -fno-ipa-icf -DKERNEL_STAGE=$(STAGE) -c $< -o $@
 $(OUT):
 	mkdir -p $@

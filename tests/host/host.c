@@ -126,7 +126,14 @@ static void *read_file(const char *path, uint32_t *size)
 	return buf;
 }
 
-#ifndef HOST_NO_MAIN
+#ifdef HOST_NO_MAIN
+/* For a program of its own (tests/bench): the per-CPU areas, before it
+ * runs code as another CPU. */
+void host_setup(void)
+{
+	setup_per_cpu_areas();
+}
+#else
 int main(int argc, char **argv)
 {
 	const char *filter = "*";
