@@ -54,7 +54,7 @@ $(foreach f,$(PORTABLE),$(eval $(call portable_rule,$(f))))
 
 $(HOST_OUT)/%.o: $(H)/%.c $(TOP)/tests/host/host.mk
 	@mkdir -p $(dir $@)
-	$(HCC) $(KFLAGS) -I. -MMD -MP -c $< -o $@
+	$(HCC) $(KFLAGS) -I. -Iarch/arm64/include -MMD -MP -c $< -o $@
 
 $(HOST_OUT)/host.o: $(H)/host.c $(TOP)/tests/host/host.mk
 	@mkdir -p $(dir $@)

@@ -19,6 +19,9 @@
 #if KERNEL_STAGE >= 4
 #include <linux/slab.h>
 #endif
+#if KERNEL_STAGE >= 5
+#include <linux/vmalloc.h>
+#endif
 
 void *aligned_alloc(size_t align, size_t size);
 
@@ -52,6 +55,141 @@ __attribute__((constructor)) static void host_mm_init(void)
 #if KERNEL_STAGE >= 4
 	kmem_cache_init();
 #endif
+#if KERNEL_STAGE >= 5
+	vmalloc_init();
+#endif
 }
 
+#endif
+
+/*
+ * Stage 5 on: the kernel's page tables, as far as vmalloc uses them.  The
+ * host cannot map memory at arm64's vmalloc addresses, so mapping a page
+ * records the translation in a hash table (open addressing, linear probing,
+ * deletion by backward shift) and unmapping removes it.  The rules that
+ * matter to vmalloc are the real ones: -EINVAL for a range that is not
+ * whole pages or wraps, -EEXIST for a page already mapped, and a walk that
+ * finds what was mapped and nothing else.
+ */
+#if KERNEL_STAGE >= 5
+#include <linux/errno.h>
+#include <asm/pgtable.h>
+
+void *calloc(size_t n, size_t size);
+
+unsigned long host_tlb_flushes;
+unsigned long host_mapped_pages;
+
+#define HOST_PT_BITS	21
+#define HOST_PT_SIZE	(1UL << HOST_PT_BITS)
+
+struct host_pte {
+	unsigned long va;		/* 0: empty */
+	phys_addr_t pa;
+};
+
+static struct host_pte *host_pt;
+static DEFINE_SPINLOCK(host_pt_lock);
+
+static unsigned long host_pt_slot(unsigned long va)
+{
+	return ((va >> PAGE_SHIFT) * 0x9e3779b97f4a7c15UL) >> (64 - HOST_PT_BITS);
+}
+
+static struct host_pte *host_pt_find(unsigned long va)
+{
+	unsigned long i = host_pt_slot(va);
+
+	if (!host_pt)
+		host_pt = calloc(HOST_PT_SIZE, sizeof(*host_pt));
+	while (host_pt[i].va && host_pt[i].va != va)
+		i = (i + 1) & (HOST_PT_SIZE - 1);
+	return &host_pt[i];
+}
+
+static void host_pt_remove(struct host_pte *e)
+{
+	unsigned long i = e - host_pt, j = i, home;
+
+	for (;;) {
+		host_pt[i].va = 0;
+		for (;;) {
+			j = (j + 1) & (HOST_PT_SIZE - 1);
+			if (!host_pt[j].va)
+				return;
+			home = host_pt_slot(host_pt[j].va);
+			/* Move j back to i unless its home lies in (i, j]. */
+			if (i <= j ? (home <= i || home > j) : (home <= i && home > j))
+				break;
+		}
+		host_pt[i] = host_pt[j];
+		i = j;
+	}
+}
+
+int map_kernel_range(unsigned long virt, phys_addr_t phys, u64 size,
+		     pgprot_t prot, int flags)
+{
+	unsigned long off;
+	int err = 0;
+
+	if ((virt | phys | size) & ~PAGE_MASK || !size || virt + size - 1 < virt)
+		return -EINVAL;
+	spin_lock(&host_pt_lock);
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		struct host_pte *e = host_pt_find(virt + off);
+
+		if (e->va) {
+			err = -EEXIST;
+			break;
+		}
+		if (host_mapped_pages >= HOST_PT_SIZE / 2) {
+			err = -ENOMEM;
+			break;
+		}
+		e->va = virt + off;
+		e->pa = phys + off;
+		host_mapped_pages++;
+	}
+	spin_unlock(&host_pt_lock);
+	return err;
+}
+
+int unmap_kernel_range_noflush(unsigned long virt, u64 size)
+{
+	unsigned long addr;
+
+	if (!size)
+		return 0;
+	if (virt + size - 1 < virt)
+		return -EINVAL;
+	spin_lock(&host_pt_lock);
+	for (addr = virt & PAGE_MASK; addr < PAGE_ALIGN(virt + size); addr += PAGE_SIZE) {
+		struct host_pte *e = host_pt_find(addr);
+
+		if (e->va) {
+			host_pt_remove(e);
+			host_mapped_pages--;
+		}
+	}
+	spin_unlock(&host_pt_lock);
+	return 0;
+}
+
+int kernel_walk(unsigned long va, struct pt_walk *w)
+{
+	struct host_pte *e;
+
+	memset(w, 0, sizeof(*w));
+	w->level = 3;
+	spin_lock(&host_pt_lock);
+	e = host_pt_find(va & PAGE_MASK);
+	if (e->va) {
+		w->mapped = true;
+		w->size = PAGE_SIZE;
+		w->pa = e->pa | (va & ~PAGE_MASK);
+	}
+	spin_unlock(&host_pt_lock);
+	return w->mapped ? 0 : -ENOENT;
+}
 #endif

@@ -27,6 +27,18 @@
 #define PHYS_PFN(pa)		((unsigned long)((pa) >> PAGE_SHIFT))
 #define PFN_PHYS(pfn)		((phys_addr_t)(pfn) << PAGE_SHIFT)
 
+/*
+ * Stage 5 on: the vmalloc area has arm64's addresses, which the host never
+ * dereferences.  Its mappings are recorded by host_mm.c, not made, so the
+ * area allocator and vmalloc's bookkeeping run natively, but the memory
+ * behind a vmalloc address cannot be touched on the host.
+ */
+#define VMALLOC_START		UL(0xffff800008000000)
+#define VMALLOC_END		UL(0xfffffbfff0000000)
+#define THREAD_SHIFT		14
+#define THREAD_SIZE		(UL(1) << THREAD_SHIFT)
+#define THREAD_ALIGN		(2 * THREAD_SIZE)
+
 struct page;
 extern struct page *host_vmemmap;
 #define vmemmap			host_vmemmap
