@@ -24,7 +24,7 @@ LINUX = {
     2: ["mm/memblock.c", "mm/mm_init.c", "mm/sparse-vmemmap.c"],
     3: ["mm/page_alloc.c"],
     4: ["mm/slub.c", "mm/slab_common.c"],
-    5: ["mm/vmalloc.c"],
+    5: ["mm/vmalloc.c", "lib/rbtree.c"],
     6: ["arch/arm64/mm/fault.c", "mm/memory.c", "mm/mmap.c"],
     7: ["mm/vmscan.c", "mm/workingset.c"],
     8: ["mm/compaction.c"],
