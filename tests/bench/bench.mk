@@ -19,7 +19,7 @@ CC    := gcc
 KFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	  -fno-strict-aliasing -ffreestanding -fno-builtin -nostdinc \
 	  -DKERNEL_STAGE=$(STAGE) $(KCONFIG) -include tests/host/rename.h \
-	  -Itests/host/include -I$(SRC)/include -I$(SRC)
+	  -Itests/host/include -I$(SRC)/include -I$(SRC)/arch/arm64/include -I$(SRC)
 PORTABLE := $(shell cd $(SRC) && find lib kernel mm -name '*.c' ! -name '*_test.c' ! -name ktest.c | sort)
 OBJS := $(addprefix $(OUT)/k_,$(subst /,_,$(PORTABLE:.c=.o))) $(OUT)/host_mm.o
 
