@@ -43,7 +43,7 @@ $(OUT)/bench-mimalloc: tests/bench/peer.c tests/bench/trace.h tests/bench/bench.
 # $(KOUT)/src with the benchmark added as kernel/vbench.c, built by
 # boot/kernel.mk as a production kernel (no CONFIG_DEBUG_VM, no
 # CONFIG_SLUB_STATS).  The copy keeps the files' times, so that only what
-# changed is compiled again; LLVM=1 builds it with clang, as the stages.
+# changed is compiled again.  Always GCC, as the host benchmark.
 KOUT := build/kbench
 .PHONY: kernel
 kernel:
@@ -52,7 +52,7 @@ kernel:
 	cp -pR $(SRC)/. $(KOUT)/src/
 	cp -p tests/bench/vbench.c tests/bench/firstfit.h $(KOUT)/src/kernel/
 	$(MAKE) --no-print-directory -C $(KOUT)/src -f $(CURDIR)/boot/kernel.mk \
-		OUT=$(CURDIR)/$(KOUT) STAGE=$(STAGE) KCONFIG=
+		OUT=$(CURDIR)/$(KOUT) STAGE=$(STAGE) KCONFIG= LLVM=
 
 $(OUT)/k_%.o: $(SRC)/$$(subst _,/,%).c
 	@true
