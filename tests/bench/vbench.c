@@ -271,7 +271,8 @@ static void vbench_vmalloc(struct ktest *t)
  * makes them), the vm_struct and the one-entry pages array from kmalloc,
  * the page from alloc_pages_bulk, mapping and unmapping it, and the
  * lookup of the area by its address that vfree makes.  What vmalloc
- * costs beyond their sum is its own code between them.
+ * costs beyond their sum is its own code between them.  Beside them, to
+ * tell what the zeroing costs, the vm_struct without __GFP_ZERO.
  */
 static __noinline long loop_area(long n, unsigned long size)
 {
@@ -285,13 +286,12 @@ static __noinline long loop_area(long n, unsigned long size)
 	return i;
 }
 
-static __noinline long loop_kmalloc(long n, size_t size)
+static __noinline long loop_kmalloc(long n, size_t size, gfp_t gfp)
 {
 	void *p;
 	long i;
 
-	for (i = 0; i < n && (p = kmalloc_node(size, GFP_KERNEL | __GFP_ZERO,
-					       NUMA_NO_NODE)); i++)
+	for (i = 0; i < n && (p = kmalloc_node(size, gfp, NUMA_NO_NODE)); i++)
 		kfree(p);
 	return i;
 }
@@ -335,9 +335,12 @@ static void vbench_vmalloc_parts(struct ktest *t)
 	KTEST_ASSERT_EQ(t, loop_area(n / 2, 2 * PAGE_SIZE), n / 2);
 	VBENCH_PART(t, "part_area", n, loop_area(n, 2 * PAGE_SIZE));
 	VBENCH_PART(t, "part_vm_struct", n,
-		    loop_kmalloc(n, sizeof(struct vm_struct)));
+		    loop_kmalloc(n, sizeof(struct vm_struct), GFP_KERNEL | __GFP_ZERO));
 	VBENCH_PART(t, "part_pages_array", n,
-		    loop_kmalloc(n, sizeof(struct page *)));
+		    loop_kmalloc(n, sizeof(struct page *), GFP_KERNEL | __GFP_ZERO));
+	/* not a part: the same vm_struct without __GFP_ZERO */
+	VBENCH_PART(t, "part_vm_struct_nozero", n,
+		    loop_kmalloc(n, sizeof(struct vm_struct), GFP_KERNEL));
 	KTEST_ASSERT_EQ(t, loop_bulk(100, 1), 100);
 	VBENCH_PART(t, "part_page", n, loop_bulk(n, 1));
 	p = vmalloc(PAGE_SIZE);
