@@ -95,7 +95,7 @@ help:
 ## make test-tangle      boot/tangle.sh against notangle, for every stage
 ## make diff-N           what chapter N adds to the C tree of stage N-1
 ## make figures          figure data measured from the running stages
-## make bench            benchmarks of the page and slab allocators, with peers (tests/bench)
+## make bench            benchmarks of the page and slab allocators and vmalloc, with peers (tests/bench)
 ## make host-N           stage N's portable suites natively, under ASan and UBSan
 ## make mutants         mutation testing: each chapter's catalogue of mistakes, and the kill ratios
 ## make mutants-N        the same for chapter N's catalogue only
@@ -348,13 +348,18 @@ BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/appendices.nw \
 
 
 # Benchmarks of the newest stage's page allocator (stage 3 on) and slab
-# allocator (stage 4 on, beside glibc's malloc and mimalloc), natively.
+# allocator (stage 4 on, beside glibc's malloc and mimalloc), natively;
+# from stage 5 on, vmalloc's area allocator beside a first-fit list
+# natively, and vmalloc itself inside a kernel built with
+# tests/bench/vbench.c, in QEMU under -icount (tests/bench/README.md).
 bench: tangled/ch$(call two,$(LAST))/.stamp
 	@$(MAKE) --no-print-directory -f tests/bench/bench.mk STAGE=$(LAST) >/dev/null
 	@$(MAKE) --no-print-directory -f tests/bench/bench.mk STAGE=$(LAST) \
 		OUT=build/bench-debug KCONFIG=-DCONFIG_DEBUG_VM >/dev/null
 	@if [ $(LAST) -ge 4 ]; then $(MAKE) --no-print-directory \
 		-f tests/bench/bench.mk STAGE=$(LAST) peers >/dev/null; fi
+	@if [ $(LAST) -ge 5 ]; then $(MAKE) --no-print-directory \
+		-f tests/bench/bench.mk STAGE=$(LAST) kernel >/dev/null; fi
 	@tests/bench/run
 
 clean:

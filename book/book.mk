@@ -105,7 +105,8 @@ BOOK_HTML_DIR := build/html
 BOOK_FIGURES  := $(sort $(wildcard figures/*.tex))
 BOOK_SUPPORT  := book/mmfigures.sty book/mmfonts.sty book/mmindex.sty book/book.bib \
 		 book/checklog.py book/checkcode.py book/book.mk book/ttquotes.py \
-		 book/nwspeed.tex $(wildcard tests/mutants/ratios.tex)
+		 book/nwspeed.tex $(wildcard tests/mutants/ratios.tex) \
+		 $(wildcard tests/bench/*.tex)
 BOOK_TEXINPUTS := $(CURDIR):$(CURDIR)/book:
 BOOK_EXT      := $(BOOK_DIR)/ext
 BOOK_PDF_TEXINPUTS := $(CURDIR)/$(BOOK_EXT):$(BOOK_TEXINPUTS)

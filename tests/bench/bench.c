@@ -1,6 +1,7 @@
 /*
- * tests/bench/bench.c: benchmarks of the page allocator (stage 3 on) and of
- * the slab allocator (stage 4 on).
+ * tests/bench/bench.c: benchmarks of the page allocator (stage 3 on), of
+ * the slab allocator (stage 4 on) and of vmalloc's area allocator (stage 5
+ * on, beside a first-fit list: tests/bench/firstfit.h).
  *
  *   bench CASE N     run one case, about N operations; print the case, the
  *                    number of operations and nanoseconds per operation
@@ -293,6 +294,207 @@ static int run_slab_case(const struct slab_case *c, long n)
 }
 #endif
 
+#if KERNEL_STAGE >= 5
+/* ---------------------------------------------------------------- vmap areas */
+#include "firstfit.h"
+
+/* The kernel's side: the start of struct vmap_area (include/linux/vmalloc.h)
+ * as far as the benchmark reads it, and the area allocator's interface. */
+struct vmap_area {
+	unsigned long va_start;
+	unsigned long va_end;
+};
+struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align,
+				  unsigned long vstart, unsigned long vend,
+				  int node, gfp_t gfp);
+void free_vmap_area(struct vmap_area *va);
+void free_vmap_area_noflush(struct vmap_area *va);
+void purge_vmap_area_lazy(void);
+unsigned long lazy_max_pages(void);
+unsigned long vmap_lazy_pages(void);
+extern unsigned long host_tlb_flushes;	/* tests/host/host_mm.c */
+
+#define VMALLOC_START	0xffff800008000000UL	/* tests/host/include/asm/memory.h */
+#define VMALLOC_END	0xfffffbfff0000000UL
+#define VPAGE		4096UL
+#define NUMA_NO_NODE	(-1)
+#define VMAP_LIVE_MAX	15000	/* the most live areas a case sets up */
+
+/*
+ * The workload of chapter 5's speed table: 2n areas of one page, side by
+ * side from the bottom of the vmalloc range, of which every other one is
+ * freed again (from the top down).  That leaves n live areas and n holes
+ * of one page between them, and the rest of the range free above them.
+ * The operation measured is the allocation of two pages, a page and its
+ * guard page as vmalloc(PAGE_SIZE) asks for them, and its free: no hole
+ * fits, so a first-fit list walks past all n of them, where the free
+ * tree's subtree_max_size leads its search past them in O(log n) steps.
+ */
+static struct vmap_area *vlive[2 * VMAP_LIVE_MAX];
+static unsigned long fflive[2 * VMAP_LIVE_MAX];
+static struct ff_list ffl;
+
+static void vmap_fail(const char *what)
+{
+	fprintf(stderr, "bench: %s\n", what);
+	exit(1);
+}
+
+static void vmap_fragment_tree(long n)
+{
+	long i;
+
+	for (i = 0; i < 2 * n; i++) {
+		vlive[i] = alloc_vmap_area(VPAGE, 1, VMALLOC_START, VMALLOC_END,
+					   NUMA_NO_NODE, GFP_KERNEL);
+		if (!vlive[i] || vlive[i]->va_start != VMALLOC_START + i * VPAGE)
+			vmap_fail("alloc_vmap_area: not the next page");
+	}
+	for (i = 2 * n - 2; i >= 0; i -= 2)
+		free_vmap_area(vlive[i]);
+}
+
+static void vmap_fragment_list(long n)
+{
+	unsigned long bytes;
+	long i;
+
+	ff_init(&ffl, VMALLOC_START, VMALLOC_END);
+	for (i = 0; i < 2 * n; i++)
+		if ((fflive[i] = ff_alloc(&ffl, VPAGE, 1)) != VMALLOC_START + i * VPAGE)
+			vmap_fail("ff_alloc: not the next page");
+	for (i = 2 * n - 2; i >= 0; i -= 2)
+		if (ff_free(&ffl, fflive[i], VPAGE))
+			vmap_fail("ff_free failed");
+	if (ff_count(&ffl, &bytes) != (unsigned long)n + 1 ||
+	    bytes != VMALLOC_END - VMALLOC_START - n * VPAGE)
+		vmap_fail("the first-fit list does not hold n + 1 free ranges");
+}
+
+/* The tree: alloc_vmap_area and free_vmap_area, which merges the range
+ * back at once (the free of a range that was never mapped). */
+static inline __attribute__((always_inline)) void vtree_pair(void)
+{
+	struct vmap_area *va = alloc_vmap_area(2 * VPAGE, 1, VMALLOC_START,
+					       VMALLOC_END, NUMA_NO_NODE,
+					       GFP_KERNEL);
+	if (!va)
+		vmap_fail("alloc_vmap_area failed");
+	free_vmap_area(va);
+}
+
+/* The tree as vfree uses it: free_vmap_area_noflush puts the range on the
+ * purge list, and every lazy_max_pages() pages one purge (one TLB flush)
+ * merges the batch back: the purges are part of the loop. */
+static inline __attribute__((always_inline)) void vlazy_pair(void)
+{
+	struct vmap_area *va = alloc_vmap_area(2 * VPAGE, 1, VMALLOC_START,
+					       VMALLOC_END, NUMA_NO_NODE,
+					       GFP_KERNEL);
+	if (!va)
+		vmap_fail("alloc_vmap_area failed");
+	free_vmap_area_noflush(va);
+}
+
+/* The first-fit list under the same workload. */
+static inline __attribute__((always_inline)) void vlist_pair(void)
+{
+	unsigned long a = ff_alloc(&ffl, 2 * VPAGE, 1);
+
+	if (!a || ff_free(&ffl, a, 2 * VPAGE))
+		vmap_fail("the first-fit list failed");
+}
+
+__attribute__((noinline)) static void bench_loop_vtree(long n)
+{
+	for (long i = 0; i < n; i++)
+		vtree_pair();
+}
+
+__attribute__((noinline)) static void bench_loop_vlazy(long n)
+{
+	for (long i = 0; i < n; i++)
+		vlazy_pair();
+}
+
+__attribute__((noinline)) static void bench_loop_vlist(long n)
+{
+	for (long i = 0; i < n; i++)
+		vlist_pair();
+}
+
+/* Case vtreeN, vlazyN or vlistN: N live areas (at most VMAP_LIVE_MAX),
+ * about n operations. */
+static int run_vmap_case(const char *c, long n)
+{
+	long live = atol(c + 5), per = 1, iters;
+	unsigned long flushes;
+	double t0;
+
+	if (live < 1 || live > VMAP_LIVE_MAX)
+		vmap_fail("live areas: 1 to 15000");
+	if (c[1] == 'l' && c[2] == 'i') {
+		vmap_fragment_list(live);
+		for (int i = 0; i < 100; i++)		/* warm up */
+			vlist_pair();
+	} else {
+		vmap_fragment_tree(live);
+		for (int i = 0; i < 100; i++)
+			vtree_pair();
+	}
+	if (c[1] == 'l' && c[2] == 'a')		/* a purge every per frees */
+		per = lazy_max_pages() / 2 + 1;
+	iters = (n + per - 1) / per * per;
+	flushes = host_tlb_flushes;
+	t0 = now_ns();
+	if (c[1] == 't')
+		bench_loop_vtree(iters);
+	else if (c[2] == 'a')
+		bench_loop_vlazy(iters);
+	else
+		bench_loop_vlist(iters);
+	t0 = now_ns() - t0;
+	flushes = host_tlb_flushes - flushes;
+	if (c[2] == 'a' && (flushes != (unsigned long)(iters / per) || vmap_lazy_pages()))
+		vmap_fail("lazy frees: not one TLB flush per purge");
+	if (c[2] != 'a' && flushes)
+		vmap_fail("a TLB flush where none is due");
+	printf("%s %ld %.1f\n", c, iters, t0 / iters);
+	return 0;
+}
+
+/*
+ * Case vpurgeN: N areas freed with free_vmap_area_noflush, then one
+ * purge.  Prints the TLB flushes that the frees made (none) and that the
+ * purge made (one), and the areas that the purge merged back.
+ */
+static int run_vpurge_case(const char *c)
+{
+	long n = atol(c + 6), i;
+	unsigned long f0, f1, f2;
+
+	if (n < 1 || n > 2 * VMAP_LIVE_MAX || (unsigned long)n * 2 > lazy_max_pages())
+		vmap_fail("vpurgeN: N too large for one batch");
+	purge_vmap_area_lazy();
+	for (i = 0; i < n; i++)
+		if (!(vlive[i] = alloc_vmap_area(2 * VPAGE, 1, VMALLOC_START,
+						 VMALLOC_END, NUMA_NO_NODE, GFP_KERNEL)))
+			vmap_fail("alloc_vmap_area failed");
+	f0 = host_tlb_flushes;
+	for (i = 0; i < n; i++)
+		free_vmap_area_noflush(vlive[i]);
+	f1 = host_tlb_flushes;
+	if (vmap_lazy_pages() != (unsigned long)n * 2)
+		vmap_fail("the lazy pages are not the pages freed");
+	purge_vmap_area_lazy();
+	f2 = host_tlb_flushes;
+	if (vmap_lazy_pages())
+		vmap_fail("pages left after the purge");
+	printf("%s %ld %lu %lu\n", c, n, f1 - f0, f2 - f1);
+	return 0;
+}
+#endif
+
 static double now_ns(void)
 {
 	struct timespec ts;
@@ -309,6 +511,13 @@ int main(int argc, char **argv)
 	double t0, t = 0;
 
 	host_setup();
+#if KERNEL_STAGE >= 5
+	if (!strncmp(c, "vpurge", 6))
+		return run_vpurge_case(c);
+	if (!strncmp(c, "vtree", 5) || !strncmp(c, "vlazy", 5) ||
+	    !strncmp(c, "vlist", 5))
+		return run_vmap_case(c, n);
+#endif
 #if KERNEL_STAGE >= 4
 	for (i = 0; i < (long)(sizeof(slab_cases) / sizeof(slab_cases[0])); i++)
 		if (!strcmp(c, slab_cases[i].name))
