@@ -577,6 +577,7 @@ struct arena {
 	unsigned long base;		/* the address of page 0 */
 	struct vmap_area *fence[2];	/* the busy pages below and above */
 	u64 *occ;			/* page busy, or waiting for a purge */
+	u64 *any_busy, *any_free;	/* word of occ has a busy, a free page */
 	u32 hot;			/* most windows start below this page */
 };
 
@@ -615,16 +616,29 @@ static bool page_busy(const struct arena *a, u32 p)
 }
 
 /* The first page in [p, limit) that is busy (want) or free (!want), or
- * limit. */
+ * limit.  A second level, a bit per word, says which words have a busy
+ * page and which have a free one, so that long runs cost little. */
 static u32 find_page(const struct arena *a, u32 p, u32 limit, bool want)
 {
-	while (p < limit) {
-		u64 w = a->occ[p / 64] ^ (want ? 0 : ~0ULL);
+	const u64 *sum = want ? a->any_busy : a->any_free;
+	u32 w, s;
+	u64 x;
 
-		w &= ~0ULL << (p % 64);
-		if (w)
-			return min(limit, p / 64 * 64 + __builtin_ctzll(w));
-		p = (p / 64 + 1) * 64;
+	if (p >= limit)
+		return limit;
+	x = (want ? a->occ[p / 64] : ~a->occ[p / 64]) & (~0ULL << (p % 64));
+	if (x)
+		return min(limit, p / 64 * 64 + __builtin_ctzll(x));
+	for (w = p / 64 + 1; w * 64 < limit; w = (s + 1) * 64) {
+		s = w / 64;
+		x = sum[s] & (~0ULL << (w % 64));
+		if (x) {
+			w = s * 64 + __builtin_ctzll(x);
+			if (w * 64 >= limit)
+				break;
+			x = want ? a->occ[w] : ~a->occ[w];
+			return min(limit, w * 64 + __builtin_ctzll(x));
+		}
 	}
 	return limit;
 }
@@ -634,13 +648,18 @@ static void mark(struct arena *a, u32 p, u32 n, bool busy)
 	u32 end = p + n;
 
 	while (p < end) {
-		u32 b = p % 64, k = min(64 - b, end - p);
+		u32 b = p % 64, k = min(64 - b, end - p), w = p / 64;
 		u64 mask = (k == 64 ? ~0ULL : (1ULL << k) - 1) << b;
+		u64 bit = 1ULL << (w % 64);
 
 		if (busy)
-			a->occ[p / 64] |= mask;
+			a->occ[w] |= mask;
 		else
-			a->occ[p / 64] &= ~mask;
+			a->occ[w] &= ~mask;
+		a->any_busy[w / 64] = a->occ[w] ? a->any_busy[w / 64] | bit :
+						  a->any_busy[w / 64] & ~bit;
+		a->any_free[w / 64] = ~a->occ[w] ? a->any_free[w / 64] | bit :
+						   a->any_free[w / 64] & ~bit;
 		p += k;
 	}
 }
@@ -974,7 +993,7 @@ static void random_request(struct request *rq)
 
 /*
  * vmap_area_check() walks both trees, so the fuzz runs it on a budget of
- * time: at most a fifth of the time spent so far, and only while the
+ * time: at most a tenth of the time spent so far, and only while the
  * trees are small unless the check was found to take time in proportion
  * to their size (vmap_area_check_is_linear, below).
  */
@@ -985,8 +1004,8 @@ static void chapter_check(bool always)
 {
 	u64 t0 = local_clock();
 
-	if (!always && (check_ns * 5 > t0 - run_start_ns ||
-			(!check_is_linear && nareas >= 256)))
+	if (!always && (check_ns * 10 > t0 - run_start_ns ||
+			(!check_is_linear && nareas >= 64)))
 		return;
 	va_checks++;
 	if (vmap_area_check())
@@ -1079,6 +1098,9 @@ static bool set_up_arena(struct arena *a, unsigned long base)
 	a->fence[1] = hi ? alloc_vmap_area(PAGE_SIZE, PAGE_SIZE, end - PAGE_SIZE,
 					   end, NUMA_NO_NODE, GFP_KERNEL) : NULL;
 	a->occ = calloc(ARENA_PAGES / 64, sizeof(u64));
+	a->any_busy = calloc(ARENA_PAGES / 64 / 64, sizeof(u64));
+	a->any_free = calloc(ARENA_PAGES / 64 / 64, sizeof(u64));
+	memset(a->any_free, 0xff, ARENA_PAGES / 64 / 64 * sizeof(u64));
 	a->hot = ARENA_PAGES;
 	return (!lo || a->fence[0]) && (!hi || a->fence[1]);
 }
@@ -1101,6 +1123,8 @@ static void tear_down_arena(struct ktest *t, struct arena *a)
 	if (va)
 		free_vmap_area(va);
 	free(a->occ);
+	free(a->any_busy);
+	free(a->any_free);
 }
 
 /*
@@ -1226,7 +1250,7 @@ static void vmap_area_fuzz_against_shadow(struct ktest *t)
 
 			target = kind < 2 ? (r >> 8) % 32 : kind < 5 ?
 				 (r >> 8) % 2000 : (r >> 8) % (MAX_AREAS / 2);
-			phase_end = i + 1000 + (r >> 40) % 300000;
+			phase_end = i + 1000 + (r >> 40) % 500000;
 			for (k = 0; k < NARENAS; k++)
 				arenas[k].hot = 1u << (10 + (r >> (16 + 4 * k)) % 13);
 			r = rnd();
@@ -1234,7 +1258,7 @@ static void vmap_area_fuzz_against_shadow(struct ktest *t)
 		sel = r % 1000;
 		r >>= 10;
 		if (sel < 600 && nareas)	/* towards the target */
-			sel = sel < (nareas < target ? 480 : 150) ? 0 :
+			sel = sel < (nareas < target ? 570 : 150) ? 0 :
 			      r & 1 ? 700 : 900;
 		if (!nareas || sel < 700) {
 			struct request rq;
@@ -1256,8 +1280,7 @@ static void vmap_area_fuzz_against_shadow(struct ktest *t)
 		if (vmap_lazy_pages() != lazy_pages)
 			va_bad_lazy++;
 		since++;
-		if (nareas < 32 || since * 4 >= nareas ||
-		    (purged && since * 16 >= nareas)) {
+		if ((purged && nareas < 256) || since * 2 >= nareas) {
 			check_accounting();
 			since = 0;
 		}
@@ -1322,8 +1345,390 @@ static void vmap_area_fuzz_against_shadow(struct ktest *t)
 	free(lazies);
 }
 
+/* ================================================================ vmalloc */
+#define VM_MAX_LIVE	128
+#define VM_MAX_PAGES	512		/* the pages array stays in kmalloc */
+#define VM_PAGE_BUDGET	2048		/* pages held at most, in all */
+#define VM_VMAP_MAX	64
+
+struct vm_obj {
+	void *addr;
+	struct page **pages;	/* vmap: the caller's array; vmalloc: NULL */
+	unsigned long align;
+	u32 npages, id;
+	bool zeroed;
+};
+
+struct vm_range {
+	unsigned long start, end;
+};
+
+static struct vm_obj *vm_live;
+static struct vm_range *vm_waiting;	/* freed, not yet purged */
+static unsigned long vm_nlive, vm_nwaiting, vm_held, vm_lazy;
+static u8 *vm_owner;			/* a bit per page of the arena */
+
+/* What the model found wrong. */
+static unsigned long vm_refused, vm_bad_area, vm_misaligned, vm_overlap,
+	vm_reused_early, vm_bad_map, vm_mapped_guard, vm_twice, vm_not_zero,
+	vm_corrupt, vm_left_mapped, vm_bad_purge, vm_bad_lazy,
+	vm_bad_mapped_count;
+/* What the run did. */
+static unsigned long vm_allocs, vm_zallocs, vm_aligned, vm_frees, vm_vmaps,
+	vm_vunmaps, vm_purges, vm_pages_checked, vm_max_held;
+static u32 vm_next_id = 1;
+
+static u64 vm_word(u32 id, unsigned long i)
+{
+	return (id * 0x9e3779b97f4a7c15ULL) ^ (i * 0xc2b2ae3d27d4eb4fULL);
+}
+
+static bool vm_owner_flip(struct page *page, bool want_set)
+{
+	unsigned long pfn = page_to_pfn(page) - arena_start_pfn;
+	bool set;
+
+	if (pfn >= arena_pages)
+		return false;
+	set = vm_owner[pfn / 8] & (1 << (pfn % 8));
+	vm_owner[pfn / 8] ^= 1 << (pfn % 8);
+	return set == want_set;
+}
+
+/* Page i of o, as the area says (vmalloc) or as the caller gave it. */
+static struct page *vm_page(const struct vm_obj *o, u32 i)
+{
+	return o->pages ? o->pages[i] : find_vm_area(o->addr)->pages[i];
+}
+
+/* Every page of o where its pages are, and its guard page unmapped. */
+static void vm_check_mapping(const struct vm_obj *o, u64 r)
+{
+	unsigned long addr = (unsigned long)o->addr;
+	struct pt_walk w;
+	u32 i;
+
+	for (i = 0; i < o->npages; i++, r = r * 6364136223846793005ULL + 1) {
+		unsigned long off = (r >> 33) % PAGE_SIZE;
+		unsigned long va = addr + i * PAGE_SIZE + off;
+		struct page *page = vm_page(o, i);
+
+		if (vmalloc_to_page((void *)va) != page ||
+		    vmalloc_to_pfn((void *)va) != page_to_pfn(page) ||
+		    kernel_walk(va, &w) || w.pa != page_to_phys(page) + off)
+			vm_bad_map++;
+		vm_pages_checked++;
+	}
+	if (vmalloc_to_page((void *)(addr + o->npages * PAGE_SIZE)) ||
+	    !kernel_walk(addr + o->npages * PAGE_SIZE, &w))
+		vm_mapped_guard++;
+}
+
+/* A new area: where it is, what it holds, and that it is new. */
+static bool vm_took(struct vm_obj *o, unsigned long mapped_before)
+{
+	unsigned long start = (unsigned long)o->addr, i;
+	unsigned long end = start + (o->npages + 1UL) * PAGE_SIZE;
+	struct vm_struct *area = find_vm_area(o->addr);
+
+	if (!area || area->addr != o->addr ||
+	    area->size != (o->npages + 1UL) * PAGE_SIZE ||
+	    area->flags != (o->pages ? VM_MAP : VM_ALLOC) ||
+	    (!o->pages && (area->nr_pages != o->npages || !area->pages ||
+			   is_vmalloc_addr(area->pages)))) {
+		vm_bad_area++;
+		return false;
+	}
+	if (!is_vmalloc_addr(o->addr) || !is_vmalloc_addr((void *)(end - 1)) ||
+	    start % o->align)
+		vm_misaligned++;
+	for (i = 0; i < vm_nlive; i++)
+		if (start < (unsigned long)vm_live[i].addr +
+			    (vm_live[i].npages + 1UL) * PAGE_SIZE &&
+		    (unsigned long)vm_live[i].addr < end)
+			vm_overlap++;
+	for (i = 0; i < vm_nwaiting; i++)
+		if (start < vm_waiting[i].end && vm_waiting[i].start < end)
+			vm_reused_early++;
+	if (host_mapped_pages != mapped_before + o->npages)
+		vm_bad_mapped_count++;
+	vm_check_mapping(o, rnd());
+	if (!o->pages) {
+		for (i = 0; i < o->npages; i++) {
+			struct page *page = area->pages[i];
+			u64 *q = page_address(page);
+			unsigned long j;
+
+			if (!vm_owner_flip(page, false))
+				vm_twice++;
+			if (o->zeroed)
+				for (j = 0; j < PAGE_SIZE / 8; j++)
+					if (q[j]) {
+						vm_not_zero++;
+						break;
+					}
+			for (j = 0; j < PAGE_SIZE / 8; j++)
+				q[j] = vm_word(o->id, i * PAGE_SIZE / 8 + j);
+		}
+	}
+	vm_held += o->npages;
+	vm_max_held = max(vm_max_held, vm_held);
+	vm_live[vm_nlive++] = *o;
+	return true;
+}
+
+static void vm_alloc(u64 r)
+{
+	unsigned int kind = r % 6;
+	unsigned long mapped = host_mapped_pages, size;
+	struct vm_obj o = { .align = PAGE_SIZE, .id = vm_next_id++ };
+
+	r >>= 3;
+	o.npages = r % 10 < 6 ? 1 + (r >> 4) % 8 : r % 10 < 9 ?
+		   9 + (r >> 4) % 56 : 65 + (r >> 4) % (VM_MAX_PAGES - 64);
+	if (kind == 4)
+		o.npages = THREAD_SIZE / PAGE_SIZE;
+	if (vm_held + o.npages > VM_PAGE_BUDGET || vm_nlive >= VM_MAX_LIVE)
+		return;
+	/* any size that rounds up to npages pages */
+	size = o.npages * PAGE_SIZE - (r >> 20) % PAGE_SIZE;
+	switch (kind) {
+	case 0:
+		o.addr = vmalloc(size);
+		break;
+	case 1:
+		o.addr = vzalloc(size);
+		o.zeroed = true;
+		break;
+	case 2:
+		o.addr = vmalloc_node(size, 0);
+		break;
+	case 3:
+		o.addr = vzalloc_node(size, 0);
+		o.zeroed = true;
+		break;
+	case 4:				/* a kernel stack */
+		o.addr = alloc_thread_stack_node(0);
+		o.align = THREAD_ALIGN;
+		o.zeroed = true;
+		vm_aligned++;
+		break;
+	default:
+		o.addr = __vmalloc(size, GFP_KERNEL | __GFP_ZERO);
+		o.zeroed = true;
+		break;
+	}
+	if (!o.addr) {
+		vm_refused++;
+		return;
+	}
+	vm_allocs++;
+	if (o.zeroed)
+		vm_zallocs++;
+	vm_took(&o, mapped);
+}
+
+static void vm_map_pages(u64 r)
+{
+	unsigned long mapped = host_mapped_pages;
+	struct vm_obj o = { .align = PAGE_SIZE, .id = vm_next_id++ };
+	u32 i;
+
+	o.npages = 1 + r % VM_VMAP_MAX;
+	if (vm_held + o.npages > VM_PAGE_BUDGET || vm_nlive >= VM_MAX_LIVE)
+		return;
+	o.pages = calloc(o.npages, sizeof(*o.pages));
+	for (i = 0; i < o.npages; i++) {
+		o.pages[i] = alloc_page(GFP_KERNEL);
+		if (!o.pages[i] || !vm_owner_flip(o.pages[i], false))
+			vm_twice++;
+	}
+	o.addr = vmap(o.pages, o.npages, 0, PAGE_KERNEL);
+	if (!o.addr) {
+		vm_refused++;
+		for (i = 0; i < o.npages; i++) {
+			vm_owner_flip(o.pages[i], true);
+			__free_page(o.pages[i]);
+		}
+		free(o.pages);
+		return;
+	}
+	vm_vmaps++;
+	vm_took(&o, mapped);
+}
+
+/* vfree or vunmap live area k: everything unmapped, the range waiting,
+ * and a purge exactly when the waiting pages pass lazy_max_pages(). */
+static void vm_release(unsigned long k)
+{
+	struct vm_obj o = vm_live[k];
+	unsigned long start = (unsigned long)o.addr, i, j;
+	unsigned long size = (o.npages + 1UL) * PAGE_SIZE;
+	unsigned long mapped = host_mapped_pages, flushes = host_tlb_flushes;
+	static struct page *pages[VM_MAX_PAGES];
+	struct pt_walk w;
+
+	vm_live[k] = vm_live[--vm_nlive];
+	for (i = 0; i < o.npages; i++) {
+		pages[i] = vm_page(&o, i);
+		if (!o.pages) {		/* its contents are as we left them */
+			const u64 *q = page_address(pages[i]);
+
+			for (j = 0; j < PAGE_SIZE / 8; j += PAGE_SIZE / 64)
+				if (q[j] != vm_word(o.id, i * PAGE_SIZE / 8 + j)) {
+					vm_corrupt++;
+					break;
+				}
+		}
+	}
+	if (o.pages) {
+		vunmap(o.addr);
+		vm_vunmaps++;
+	} else {
+		vfree(o.addr);
+		vm_frees++;
+	}
+	vm_held -= o.npages;
+	if (host_mapped_pages != mapped - o.npages)
+		vm_bad_mapped_count++;
+	for (i = 0; i <= o.npages; i++)
+		if (!kernel_walk(start + i * PAGE_SIZE, &w) ||
+		    vmalloc_to_page((void *)(start + i * PAGE_SIZE)))
+			vm_left_mapped++;
+	if (find_vm_area(o.addr))
+		vm_bad_area++;
+	vm_waiting[vm_nwaiting].start = start;
+	vm_waiting[vm_nwaiting++].end = start + size;
+	vm_lazy += size >> PAGE_SHIFT;
+	if (vm_lazy > lazy_max_pages()) {	/* the purge came */
+		if (host_tlb_flushes != flushes + 1)
+			vm_bad_purge++;
+		vm_nwaiting = vm_lazy = 0;
+		vm_purges++;
+	} else if (host_tlb_flushes != flushes) {
+		vm_bad_purge++;
+	}
+	if (vmap_lazy_pages() != vm_lazy)
+		vm_bad_lazy++;
+	for (i = 0; i < o.npages; i++) {
+		if (!vm_owner_flip(pages[i], true))
+			vm_twice++;
+		if (o.pages)
+			__free_page(pages[i]);
+	}
+	free(o.pages);
+}
+
+/* Calls that must change nothing. */
+static void vm_bad_calls(struct ktest *t)
+{
+	unsigned long mapped = host_mapped_pages, accounted = vmap_area_accounted();
+	void *p = vmalloc(3 * PAGE_SIZE);
+
+	KTEST_ASSERT_TRUE(t, p);
+	KTEST_EXPECT_EQ(t, host_mapped_pages, mapped + 3);
+	vfree(NULL);
+	vunmap(NULL);
+	vfree((char *)p + PAGE_SIZE);		/* not the start: reported */
+	vunmap((char *)p + PAGE_SIZE);
+	KTEST_EXPECT_TRUE(t, find_vm_area(p) && find_vm_area(p)->addr == p);
+	KTEST_EXPECT_EQ(t, host_mapped_pages, mapped + 3);
+	KTEST_EXPECT_TRUE(t, vmalloc(0) == NULL);
+	KTEST_EXPECT_TRUE(t, vmap(NULL, 0, 0, PAGE_KERNEL) == NULL);
+	KTEST_EXPECT_TRUE(t, vmalloc_to_page((void *)VMALLOC_END) == NULL);
+	KTEST_EXPECT_TRUE(t, vmalloc_to_page((void *)(VMALLOC_START - 1)) == NULL);
+	vfree(p);
+	vm_lazy += 4;
+	if (vm_lazy > lazy_max_pages())
+		vm_lazy = 0;
+	KTEST_EXPECT_EQ(t, host_mapped_pages, mapped);
+	KTEST_EXPECT_EQ(t, vmap_lazy_pages(), vm_lazy);
+	KTEST_EXPECT_EQ(t, vmap_area_accounted(), accounted);
+	purge_vmap_area_lazy();
+	vm_lazy = 0;
+}
+
+static void vmalloc_fuzz_through_page_tables(struct ktest *t)
+{
+	unsigned long ops = max(fuzz_ops() / 1000, 1000UL), i, free_before;
+	unsigned long mapped_before, flushes_before;
+	u64 t0 = local_clock();
+
+	rng = fuzz_option("fuzz.seed", 0x9e3779b97f4a7c15ULL) ^ 0x165667b1;
+	vm_live = calloc(VM_MAX_LIVE, sizeof(*vm_live));
+	/* each range waiting has two pages at least */
+	vm_waiting = calloc(lazy_max_pages() / 2 + 2, sizeof(*vm_waiting));
+	vm_owner = calloc(arena_pages / 8 + 1, 1);
+	purge_vmap_area_lazy();
+	free_before = free_pages_settled();
+	mapped_before = host_mapped_pages;
+	KTEST_EXPECT_EQ(t, vmap_lazy_pages(), 0);
+	vm_bad_calls(t);
+	flushes_before = host_tlb_flushes;
+
+	for (i = 0; i < ops; i++) {
+		u64 r = rnd();
+		unsigned int sel = r % 100;
+
+		r >>= 7;
+		if (sel < 45 || !vm_nlive)
+			vm_alloc(r);
+		else if (sel < 60)
+			vm_map_pages(r);
+		else
+			vm_release(r % vm_nlive);
+		if (i % 64 == 63) {	/* every live area, every page */
+			unsigned long k;
+
+			for (k = 0; k < vm_nlive; k++)
+				vm_check_mapping(&vm_live[k], rnd());
+		}
+	}
+	while (vm_nlive)
+		vm_release(vm_nlive - 1);
+	purge_vmap_area_lazy();
+	if (vm_lazy)
+		vm_purges++;
+	KTEST_EXPECT_EQ(t, host_tlb_flushes - flushes_before, vm_purges);
+	KTEST_EXPECT_EQ(t, vmap_lazy_pages(), 0);
+	KTEST_EXPECT_EQ(t, vmap_area_accounted(), VMALLOC_END - VMALLOC_START);
+	KTEST_EXPECT_EQ(t, vmap_area_check(), 0);
+	KTEST_EXPECT_EQ(t, host_mapped_pages, mapped_before);
+	KTEST_EXPECT_EQ(t, free_pages_settled(), free_before);
+
+	ktest_log("  # vmalloc_fuzz: %lu operations: %lu vmallocs (%lu zeroed, "
+		  "%lu stacks), %lu vfrees, %lu vmaps, %lu vunmaps, %lu purges, "
+		  "%lu pages checked, at most %lu pages held, in %llu ms\n", ops,
+		  vm_allocs, vm_zallocs, vm_aligned, vm_frees, vm_vmaps,
+		  vm_vunmaps, vm_purges, vm_pages_checked, vm_max_held,
+		  (unsigned long long)(local_clock() - t0) / 1000000);
+	KTEST_EXPECT_EQ(t, vm_refused, 0);
+	KTEST_EXPECT_EQ(t, vm_bad_area, 0);
+	KTEST_EXPECT_EQ(t, vm_misaligned, 0);
+	KTEST_EXPECT_EQ(t, vm_overlap, 0);
+	KTEST_EXPECT_EQ(t, vm_reused_early, 0);
+	KTEST_EXPECT_EQ(t, vm_bad_map, 0);
+	KTEST_EXPECT_EQ(t, vm_mapped_guard, 0);
+	KTEST_EXPECT_EQ(t, vm_twice, 0);
+	KTEST_EXPECT_EQ(t, vm_not_zero, 0);
+	KTEST_EXPECT_EQ(t, vm_corrupt, 0);
+	KTEST_EXPECT_EQ(t, vm_left_mapped, 0);
+	KTEST_EXPECT_EQ(t, vm_bad_purge, 0);
+	KTEST_EXPECT_EQ(t, vm_bad_lazy, 0);
+	KTEST_EXPECT_EQ(t, vm_bad_mapped_count, 0);
+	/* the run did what it says */
+	KTEST_EXPECT_GT(t, vm_allocs, ops / 4);
+	KTEST_EXPECT_GT(t, vm_vmaps, ops / 20);
+	KTEST_EXPECT_GT(t, vm_aligned, 0);
+	KTEST_EXPECT_GT(t, vm_purges, 0);
+	free(vm_live);
+	free(vm_waiting);
+	free(vm_owner);
+}
+
 KTEST_SUITE(host_vmalloc_fuzz, 5,
 	KTEST_CASE(rbtree_fuzz_against_shadow),
 	KTEST_CASE(vmap_area_check_is_linear),
-	KTEST_CASE(vmap_area_fuzz_against_shadow));
+	KTEST_CASE(vmap_area_fuzz_against_shadow),
+	KTEST_CASE(vmalloc_fuzz_through_page_tables));
 #endif
