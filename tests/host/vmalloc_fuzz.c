@@ -572,6 +572,7 @@ static void rbtree_fuzz_against_shadow(struct ktest *t)
 #define ARENA_BYTES	((unsigned long)ARENA_PAGES << PAGE_SHIFT)
 #define NARENAS		3
 #define MAX_AREAS	40000
+#define CHECK_WINDOW	(VMALLOC_START + (1UL << 44))	/* a private window */
 
 struct arena {
 	unsigned long base;		/* the address of page 0 */
@@ -1077,6 +1078,37 @@ static void bad_requests(struct ktest *t)
 	}
 }
 
+/* The purge comes when the waiting pages pass lazy_max_pages(), not when
+ * they reach it: eight areas of an eighth of it each wait, a ninth of one
+ * page makes the one flush. */
+static void lazy_threshold(struct ktest *t)
+{
+	unsigned long max = lazy_max_pages(), flushes = host_tlb_flushes;
+	unsigned long end = CHECK_WINDOW + 2 * max * PAGE_SIZE;
+	struct vmap_area *va[9];
+	unsigned int i;
+
+	KTEST_ASSERT_EQ(t, vmap_lazy_pages(), 0);
+	for (i = 0; i < 9; i++) {
+		va[i] = alloc_vmap_area(i < 8 ? max / 8 * PAGE_SIZE : PAGE_SIZE,
+					PAGE_SIZE, CHECK_WINDOW, end,
+					NUMA_NO_NODE, GFP_KERNEL);
+		KTEST_ASSERT_TRUE(t, va[i]);
+	}
+	for (i = 0; i < 8; i++)
+		free_vmap_area_noflush(va[i]);
+	KTEST_EXPECT_EQ(t, vmap_lazy_pages(), max);
+	KTEST_EXPECT_EQ(t, host_tlb_flushes, flushes);
+	free_vmap_area_noflush(va[8]);
+	KTEST_EXPECT_EQ(t, vmap_lazy_pages(), 0);
+	KTEST_EXPECT_EQ(t, host_tlb_flushes, flushes + 1);
+	/* all of it free again, in one piece */
+	va[0] = alloc_vmap_area(end - CHECK_WINDOW, PAGE_SIZE, CHECK_WINDOW, end,
+				NUMA_NO_NODE, GFP_KERNEL);
+	KTEST_ASSERT_TRUE(t, va[0]);
+	free_vmap_area(va[0]);
+}
+
 /* Take [base - PAGE_SIZE, base + ARENA_BYTES + PAGE_SIZE) if free, the
  * fences at its ends and the arena between them free; the fence is left
  * out at an end of the vmalloc area. */
@@ -1136,7 +1168,6 @@ static void tear_down_arena(struct ktest *t, struct arena *a)
  */
 #define CHECK_SMALL	16
 #define CHECK_BIG	128
-#define CHECK_WINDOW	(VMALLOC_START + (1UL << 44))
 
 static bool check_probed;
 static u64 check_small_ns, check_big_ns;
@@ -1213,12 +1244,13 @@ static void vmap_area_fuzz_against_shadow(struct ktest *t)
 	lazies = calloc(MAX_AREAS, sizeof(*lazies));
 	purge_vmap_area_lazy();
 	free_before = free_pages_settled();
-	flushes_before = host_tlb_flushes;
-	purges_before = vmap_purges;
 	KTEST_EXPECT_EQ(t, vmap_lazy_pages(), 0);
 	KTEST_EXPECT_EQ(t, vmap_area_accounted(), VMALLOC_END - VMALLOC_START);
 	KTEST_EXPECT_EQ(t, vmap_area_check(), 0);
 	bad_requests(t);
+	lazy_threshold(t);
+	purges_before = vmap_purges;
+	flushes_before = host_tlb_flushes;
 
 	/* The bottom arena as low as there is room for it. */
 	{
@@ -1648,9 +1680,52 @@ static void vm_bad_calls(struct ktest *t)
 	vm_lazy = 0;
 }
 
+/* With every page taken, vmalloc fails, and gives back what it took: the
+ * pages it had, the mapping it did not make, and its range, lazily.  One
+ * object of each size it needs is freed first, so that only the pages
+ * can be missing. */
+static void vm_out_of_pages(struct ktest *t)
+{
+	struct held { struct page *page; unsigned int order; } *held;
+	unsigned long mapped = host_mapped_pages, flushes = host_tlb_flushes;
+	unsigned long n = 0, npages = 64;
+	struct vmap_area *va;
+	struct page *page;
+	int order;
+	void *p;
+
+	held = calloc(arena_pages, sizeof(*held));
+	kfree(kmalloc(sizeof(struct vm_struct), GFP_KERNEL));
+	kfree(kmalloc(npages * sizeof(struct page *), GFP_KERNEL));
+	va = alloc_vmap_area(PAGE_SIZE, PAGE_SIZE, VMALLOC_START, VMALLOC_END,
+			     NUMA_NO_NODE, GFP_KERNEL);
+	KTEST_ASSERT_TRUE(t, va);
+	free_vmap_area(va);
+	for (order = MAX_ORDER; order >= 0; order--)
+		while ((page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order))) {
+			held[n].page = page;
+			held[n++].order = order;
+		}
+	p = vmalloc(npages * PAGE_SIZE);
+	KTEST_EXPECT_TRUE(t, p == NULL);
+	if (p)
+		vfree(p);
+	KTEST_EXPECT_EQ(t, host_mapped_pages, mapped);
+	vm_lazy += npages + 1;
+	if (vm_lazy > lazy_max_pages()) {
+		vm_lazy = 0;
+		vm_purges++;
+	}
+	KTEST_EXPECT_EQ(t, vmap_lazy_pages(), vm_lazy);
+	KTEST_EXPECT_EQ(t, host_tlb_flushes, flushes + !vm_lazy);
+	while (n--)
+		__free_pages(held[n].page, held[n].order);
+	free(held);
+}
+
 static void vmalloc_fuzz_through_page_tables(struct ktest *t)
 {
-	unsigned long ops = max(fuzz_ops() / 1000, 1000UL), i, free_before;
+	unsigned long ops = max(fuzz_ops() / 500, 1000UL), i, free_before;
 	unsigned long mapped_before, flushes_before;
 	u64 t0 = local_clock();
 
@@ -1686,6 +1761,7 @@ static void vmalloc_fuzz_through_page_tables(struct ktest *t)
 	}
 	while (vm_nlive)
 		vm_release(vm_nlive - 1);
+	vm_out_of_pages(t);
 	purge_vmap_area_lazy();
 	if (vm_lazy)
 		vm_purges++;
