@@ -1,6 +1,6 @@
 /*
- * Host-only, stage 5 on: fuzz tests of the red-black tree and of the vmap
- * area allocator, against shadow models, on the machine that
+ * Host-only, stage 5 on: fuzz tests of the red-black tree, the vmap area
+ * allocator and vmalloc, against shadow models, on the machine that
  * tests/host/host_mm.c sets up (page tables recorded in a hash table, a
  * TLB that counts its flushes in host_tlb_flushes).
  *
@@ -8,60 +8,78 @@
  * one (rb_insert_color, rb_erase) and an augmented one whose nodes carry
  * a value and the largest value of their subtree (callbacks from
  * RB_DECLARE_CALLBACKS_MAX; values also change in place and propagate),
- * grown and shrunk at random, in random order and in runs of consecutive
- * keys, against a two-level bitmap of the keys present.  Lookups, rb_first,
- * rb_last and random walks of rb_next and rb_prev from random nodes are
- * checked against the bitmap as they happen; at checkpoints (after every
- * operation while a tree is small) rb_check_tree, the height bound
- * 2 log2(n + 1), an in-order walk each way equal to the bitmap, and every
- * node's augmented value equal to a brute-force maximum of its subtree.
+ * grown and shrunk in phases, with keys in random order, in runs of
+ * consecutive keys and taken from either end, against a two-level bitmap
+ * of the keys present.  Lookups, rb_first, rb_last and random walks of
+ * rb_next and rb_prev from random nodes are checked against the bitmap
+ * as they happen; at checkpoints (after every operation while a tree has
+ * at most 32 nodes, then every n/2 operations) rb_check_tree, the height
+ * bound 2 log2(n + 1), an in-order walk each way equal to the bitmap, and
+ * every node's augmented value equal to a brute-force maximum of its
+ * subtree.  Once, in a large tree, a wrong maximum and a wrong colour are
+ * made on purpose, to see the checks catch them.
  *
- * vmap_area_fuzz_against_shadow: alloc_vmap_area with random sizes,
- * alignments of 2^0 to 2^22 bytes and windows [vstart, vend), tight and
- * wide, some that cannot fit, in three arenas of 16 GiB: at the bottom of
- * the vmalloc area (or as low as is free), in the middle at an address
- * that is no multiple of a large power of two, and at the top, ending at
- * VMALLOC_END.  A busy page of our own ("fence") bounds the arenas that
- * do not end at an end of the vmalloc area, so that every free block that
- * touches an arena is known.  The shadow is a bitmap of the pages of each
- * arena that are busy or waiting to be purged.  From it the test knows
+ * vmap_area_check_is_linear: vmap_area_check() must take time in
+ * proportion to the trees, or the debug mode that runs it after every
+ * change is unusable: with 8 times the free blocks, at most 32 times the
+ * time (8 times, and 4 for noise).
+ *
+ * vmap_area_fuzz_against_shadow: first bad requests (refused with NULL,
+ * changing nothing), alignments whose next multiple wraps, and the lazy
+ * threshold exactly (lazy_max_pages() pages wait, one more page makes the
+ * flush).  Then alloc_vmap_area with random sizes, alignments of 2^0 to
+ * 2^22 bytes and windows [vstart, vend), tight and wide, many that cannot
+ * fit, in three arenas of 16 GiB: at the bottom of the vmalloc area (or as
+ * low as is free), in the middle at an address that is no multiple of a
+ * large power of two, and at the top, ending at VMALLOC_END.  A busy page
+ * of our own (a fence) bounds each arena that does not end at an end of
+ * the vmalloc area, so that every free block that touches an arena is
+ * known.  The shadow is a bitmap of the pages of each arena that are busy
+ * or waiting to be purged, with a second level.  From it the test knows
  * what alloc_vmap_area must do:
  *   - with an alignment of at most a page, or a window exactly the size,
  *     the search is exact: the answer is the lowest aligned fit in the
- *     window among the ranges that are not busy and not waiting, or, when
- *     there is none and some range waits, one purge and then the lowest
- *     fit among those that are not busy, or NULL;
+ *     window among the pages neither busy nor waiting, or, when there is
+ *     none and some range waits, one purge and then the lowest fit among
+ *     the pages not busy, or NULL;
  *   - with a larger alignment, the search looks for blocks of size +
  *     align - 1 bytes (6.6's adjust_search_size), so the answer is some
- *     aligned fit, no higher than the lowest block at or above vstart that
- *     is that large, and is certain to exist only when that block's fit
- *     ends inside the window; when no fit exists at all, NULL.
+ *     aligned fit, no higher than the fit in the lowest block at or above
+ *     vstart that is that large; it is certain to exist only when that
+ *     fit ends inside the window, and when no fit exists at all it is NULL.
  * Every answer is checked to lie in its window, to be aligned as asked and
  * to overlap no busy or waiting range.  free_vmap_area gives a range back
  * at once; free_vmap_area_noflush puts it on the purge list, and the test
- * predicts the purge that crossing lazy_max_pages() causes;
+ * predicts the purge that passing lazy_max_pages() causes;
  * purge_vmap_area_lazy is also called at random.  Each purge must make
  * exactly one TLB flush when something waits and none otherwise, and
- * vmap_lazy_pages() always equals the shadow's count.  vmap_area_check()
- * and vmap_area_accounted() == VMALLOC_END - VMALLOC_START are checked at
- * checkpoints spaced with the number of live areas (after every operation
- * while it is small, after a purge more often).  At the end every range
- * is given back, each arena is allocated whole in one piece again, and
- * the page allocator's free count is what it was.
+ * vmap_lazy_pages() always equals the shadow's count.
+ * vmap_area_accounted() == VMALLOC_END - VMALLOC_START is checked every
+ * n/2 operations for n live areas, and after every purge while n < 256;
+ * vmap_area_check() on a budget of a tenth of the time, and, while it is
+ * not linear, only while n < 64.  At the end every range is given back,
+ * each arena is allocated whole in one piece again, and the page
+ * allocator's free count is what it was.
  *
  * vmalloc_fuzz_through_page_tables, at small scale: vmalloc, vzalloc,
- * vmalloc_node, aligned __vmalloc_node (as for a kernel stack), vfree,
- * vmap and vunmap, with the recorded page tables: every page of a live
- * area is where area->pages (or the vmap caller's array) says, the guard
- * page is not mapped, no page is in two areas, vzalloc's pages are zero
- * although freed pages were filled with a pattern, vfree and vunmap unmap
- * everything (kernel_walk finds nothing) and free the range lazily, and at
- * the end the free pages, the mapped pages and the accounting are exactly
- * as they were.
+ * vmalloc_node, vzalloc_node, __vmalloc, a kernel stack (aligned to
+ * THREAD_ALIGN), vfree, vmap and vunmap, with the recorded page tables:
+ * every page of a live area is where area->pages (or the vmap caller's
+ * array) says, at every offset, by vmalloc_to_page, vmalloc_to_pfn and
+ * kernel_walk; the guard page is not mapped; no page is in two areas; the
+ * zeroed variants' pages are zero although freed pages were filled with a
+ * pattern, and the pattern is intact at vfree; vfree and vunmap unmap
+ * everything (kernel_walk finds nothing) and free the range lazily, with
+ * one flush when the waiting pages pass the threshold; no new area
+ * overlaps a range still waiting; a vmalloc with every page taken fails
+ * and gives back what it took; and at the end the free pages, the mapped
+ * pages and the accounting are exactly as they were.
  *
- * The three cases share fuzz.ops (10,000,000 by default): 4/10 of them
- * tree operations, 6/10 area operations, and 1/1000 vmalloc operations.
- * Another seed, or a shorter run, alone:
+ * The cases share fuzz.ops (10,000,000 by default): 4/10 of them tree
+ * operations, 6/10 area operations, and 1/500 vmalloc operations.  On the
+ * machine this was written on, an x86-64 host with 2 cores, under ASan and
+ * UBSan: 4 to 7 s for the trees, 10 to 12 s for the areas, under a second
+ * for vmalloc.  Another seed, or a shorter run, alone:
  *
  *   make host-5 && build/host/ch05/ktest-host --dtb build/host/virt.dtb \
  *       --cmdline "fuzz.seed=12345 fuzz.ops=1000000" host_vmalloc_fuzz
