@@ -356,18 +356,7 @@ static void vmap_fragment_tree(long n)
 
 static void vmap_fragment_list(long n)
 {
-	unsigned long bytes;
-	long i;
-
-	ff_init(&ffl, VMALLOC_START, VMALLOC_END);
-	for (i = 0; i < 2 * n; i++)
-		if ((fflive[i] = ff_alloc(&ffl, VPAGE, 1)) != VMALLOC_START + i * VPAGE)
-			vmap_fail("ff_alloc: not the next page");
-	for (i = 2 * n - 2; i >= 0; i -= 2)
-		if (ff_free(&ffl, fflive[i], VPAGE))
-			vmap_fail("ff_free failed");
-	if (ff_count(&ffl, &bytes) != (unsigned long)n + 1 ||
-	    bytes != VMALLOC_END - VMALLOC_START - n * VPAGE)
+	if (!ff_fragment(&ffl, fflive, n, VMALLOC_START, VMALLOC_END, VPAGE))
 		vmap_fail("the first-fit list does not hold n + 1 free ranges");
 }
 

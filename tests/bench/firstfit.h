@@ -154,4 +154,27 @@ static unsigned long ff_count(const struct ff_list *l, unsigned long *bytes)
 		*bytes += r->end - r->start;
 	return n;
 }
+
+/*
+ * The benchmarks' workload: 2n ranges of one page taken side by side from
+ * the bottom, every other one given back, so that n live ranges each have
+ * a one-page hole below them.  Zero unless the list ends with exactly
+ * n + 1 free ranges (the holes and the rest of the space) of the right size.
+ */
+static int ff_fragment(struct ff_list *l, unsigned long *live, long n,
+			unsigned long lo, unsigned long hi, unsigned long page)
+{
+	unsigned long bytes;
+	long i;
+
+	ff_init(l, lo, hi);
+	for (i = 0; i < 2 * n; i++)
+		if ((live[i] = ff_alloc(l, page, 1)) != lo + i * page)
+			return 0;
+	for (i = 2 * n - 2; i >= 0; i -= 2)
+		if (ff_free(l, live[i], page))
+			return 0;
+	return ff_count(l, &bytes) == (unsigned long)n + 1 &&
+	       bytes == hi - lo - n * page;
+}
 #endif

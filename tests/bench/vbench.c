@@ -87,17 +87,8 @@ static void unfragment_tree(long n)
 
 static bool fragment_list(long n)
 {
-	unsigned long bytes;
-	long i;
-
-	ff_init(&ffl, VMALLOC_START, VMALLOC_END);
-	for (i = 0; i < 2 * n; i++)
-		if (!(fflive[i] = ff_alloc(&ffl, PAGE_SIZE, 1)))
-			return false;
-	for (i = 2 * n - 2; i >= 0; i -= 2)
-		if (ff_free(&ffl, fflive[i], PAGE_SIZE))
-			return false;
-	return ff_count(&ffl, &bytes) == (unsigned long)n + 1;
+	return ff_fragment(&ffl, fflive, n, VMALLOC_START, VMALLOC_END,
+			   PAGE_SIZE);
 }
 
 static __always_inline bool tree_pair(void)
