@@ -193,3 +193,44 @@ int kernel_walk(unsigned long va, struct pt_walk *w)
 	return w->mapped ? 0 : -ENOENT;
 }
 #endif
+
+/*
+ * Stage 5 on: threads.  The host runs the kernel's code on its own threads
+ * and has no context switch; each host thread is a task that is never
+ * switched out, so the scheduler's entry points must not be reached.
+ */
+#include <asm/current.h>
+static __thread unsigned long host_task_storage[512];
+
+struct task_struct *host_get_current(void)
+{
+	return (struct task_struct *)host_task_storage;
+}
+
+#if KERNEL_STAGE >= 5
+#include <linux/sched.h>
+
+_Static_assert(sizeof(struct task_struct) <= sizeof(host_task_storage),
+	       "host_task_storage is too small for a task_struct");
+u8 cpu_stacks[NR_CPUS][THREAD_ALIGN];
+
+struct task_struct *__switch_to(struct task_struct *prev,
+				struct task_struct *next)
+{
+	__builtin_trap();
+}
+
+void copy_thread(struct task_struct *p, int (*fn)(void *), void *arg)
+{
+}
+
+int kernel_init(void *unused)
+{
+	__builtin_trap();
+}
+
+bool smp_poll_calls(void)
+{
+	return false;
+}
+#endif
