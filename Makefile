@@ -252,6 +252,7 @@ TEST_JOBS := $(SMP4_CHAIN) job-book \
 	$(foreach n,$(shell seq $(LAST) -1 0),job-qemu-$(n)-128M-1) \
 	job-qemu-$(LAST)-128M-2-llvm job-variant-$(LAST)-max \
 	$(if $(filter-out 0 1 2 3,$(LAST)),job-variant-$(LAST)-numa2 job-variant-$(LAST)-slubdebug) \
+	$(if $(filter-out 0 1 2 3 4,$(LAST)),job-variant-$(LAST)-gicv3) \
 	job-crash \
 	$(foreach n,$(STAGES),job-host-$(n)) job-tangle job-tools
 .PHONY: $(TEST_JOBS)
@@ -262,6 +263,9 @@ test:
 # The whole matrix of DESIGN.md section 5, both toolchains.
 FULL_MATRIX := 128M-1 128M-4 1G-1 1G-4 4G-1 4G-4
 EL2 := virt,virtualization=on
+# The GICv3 machine (stage 5 on takes interrupts; earlier stages only map it).
+GICV3 := virt,gic-version=3
+comma := ,
 $(foreach n,$(STAGES),$(foreach m,$(filter-out $(QEMU_DEFAULT),$(FULL_MATRIX)),$(eval \
 	$(call qemu_job,$(n),$(word 1,$(subst -, ,$(m))),$(word 2,$(subst -, ,$(m))),))))
 $(foreach n,$(STAGES),$(eval $(call qemu_job,$(n),128M,4,1)))
@@ -284,11 +288,14 @@ $(foreach n,$(STAGES),$(eval $(call variant_append_job,$(n),numa2,QEMU_EXTRA="$(
 	$(eval $(call variant_append_job,$(n),slubdebug,,slub_debug)))
 $(foreach n,$(STAGES),$(eval $(call variant_job,$(n),max,QEMU_CPU=max)) \
 	$(eval $(call variant_job,$(n),a53,QEMU_CPU=cortex-a53)) \
-	$(eval $(call variant_job,$(n),el2,QEMU_MACHINE=$$(EL2))))
+	$(eval $(call variant_job,$(n),el2,QEMU_MACHINE=$$(EL2))) \
+	$(eval $(call variant_job,$(n),gicv3,QEMU_MACHINE=$$(GICV3))) \
+	$(eval $(call variant_job,$(n),el2gicv3,QEMU_MACHINE=$$(EL2)$$(comma)gic-version=3)))
 FULL_JOBS := $(foreach n,$(shell seq $(LAST) -1 0),job-qemu-$(n)-4G-4 job-qemu-$(n)-4G-1 \
 		job-qemu-$(n)-1G-4 job-qemu-$(n)-1G-1 job-qemu-$(n)-128M-4 job-qemu-$(n)-128M-1 \
 		job-qemu-$(n)-128M-4-llvm job-variant-$(n)-max job-variant-$(n)-a53 \
-		job-variant-$(n)-el2 job-variant-$(n)-numa2 job-variant-$(n)-slubdebug) \
+		job-variant-$(n)-el2 job-variant-$(n)-numa2 job-variant-$(n)-slubdebug \
+		job-variant-$(n)-gicv3 job-variant-$(n)-el2gicv3) \
 	job-crash $(foreach n,$(STAGES),job-host-$(n)) job-tangle job-tools
 .PHONY: $(FULL_JOBS) $(foreach n,$(STAGES),job-llvm-build-$(n))
 

@@ -13,8 +13,11 @@
  * so the generic timer's counter, CNTVCT_EL0, counts instructions, one
  * tick per 1e9 / CNTFRQ_EL0 of them (16 at the 62.5 MHz of QEMU's virt
  * machine): a loop read around with it costs exactly the same in every
- * run (DESIGN.md, section 11).  Stage 5 has no interrupts, and one CPU
- * runs the suite, so nothing else runs inside a loop.
+ * run (DESIGN.md, section 11).  One CPU runs the suite, and each case of
+ * vmalloc runs with interrupts masked (stage 5 on takes them: a tick
+ * inside a loop would add its handler's instructions; the tick counts the
+ * periods that passed when it comes), so nothing else runs inside a loop.
+ * The last case measures the round trip of an interrupt itself.
  *
  * Each case prints lines "vbench: NAME OPS INSTRUCTIONS [WORD VALUE]..."
  * (instructions of all OPS operations together, the loop included), which
@@ -31,7 +34,11 @@
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/interrupt.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
 #include <asm/barrier.h>
+#include <asm/processor.h>
 #include <asm/sysreg.h>
 #include "firstfit.h"
 
@@ -129,7 +136,7 @@ static __noinline long loop_list(long n)
 
 static const long vbench_live[] = { 10, 100, 1000, 5000, 15000 };
 
-static void vbench_areas(struct ktest *t)
+static void vbench_areas_loops(struct ktest *t)
 {
 	char name[32];
 	unsigned int k;
@@ -248,7 +255,7 @@ static void vbench_one(struct ktest *t, unsigned int pages)
 	KTEST_EXPECT_EQ(t, ops, 2 * per);
 }
 
-static void vbench_vmalloc(struct ktest *t)
+static void vbench_vmalloc_loops(struct ktest *t)
 {
 	vbench_one(t, 1);
 	vbench_one(t, 16);
@@ -315,7 +322,7 @@ static __noinline long loop_find(long n, const void *addr)
 	report(name, __ops, __t0, __t1);				\
 } while (0)
 
-static void vbench_vmalloc_parts(struct ktest *t)
+static void vbench_vmalloc_parts_loops(struct ktest *t)
 {
 	long n = 2 * (lazy_max_pages() / 2 + 1);
 	unsigned long addr;
@@ -353,7 +360,7 @@ static void vbench_vmalloc_parts(struct ktest *t)
  * Beside it the same areas freed with a purge after every vfree, as a
  * vfree that flushed at once would: a flush per area.
  */
-static void vbench_purge(struct ktest *t)
+static void vbench_purge_loops(struct ktest *t)
 {
 	unsigned long purges, lazy;
 	u64 t0, t1, t2;
@@ -402,9 +409,77 @@ static void vbench_clock(struct ktest *t)
 		freq, instr_per_tick);
 }
 
+/* A case with interrupts masked around it. */
+#define VBENCH_MASKED(name)						\
+static void name(struct ktest *t)					\
+{									\
+	unsigned long flags;						\
+									\
+	local_irq_save(flags);						\
+	name##_loops(t);						\
+	local_irq_restore(flags);					\
+}
+VBENCH_MASKED(vbench_areas)
+VBENCH_MASKED(vbench_vmalloc)
+VBENCH_MASKED(vbench_vmalloc_parts)
+VBENCH_MASKED(vbench_purge)
+
+/*
+ * The round trip of an interrupt (appendices/05-interrupts.nw): an SGI
+ * that this CPU sends itself, from the write that raises it to the return
+ * from its exception, where the loop sees that the handler ran.  It takes
+ * the whole path: the vector entry, handle_exception, the GIC driver's
+ * acknowledge and end of interrupt, the table, the handler, the exit.
+ * VBENCH_IRQ_N round trips, one after another.
+ */
+#define VBENCH_IRQ_N	1000
+#define VBENCH_SGI	9	/* no IPI or test uses it */
+static DEFINE_PER_CPU(unsigned int, vbench_sgi_hits);
+
+static irqreturn_t vbench_sgi(int irq, void *dev)
+{
+	unsigned int *hits = dev;
+
+	WRITE_ONCE(*hits, *hits + 1);
+	return IRQ_HANDLED;
+}
+
+static __noinline long loop_sgi(long n)
+{
+	unsigned int *hits = this_cpu_ptr(&vbench_sgi_hits), self = smp_processor_id();
+	long i;
+
+	for (i = 0; i < n; i++) {
+		unsigned int h = READ_ONCE(*hits);
+
+		if (ipi_send_single(VBENCH_SGI, self))
+			break;
+		while (READ_ONCE(*hits) == h)
+			cpu_relax();
+	}
+	return i;
+}
+
+static void vbench_irq(struct ktest *t)
+{
+	u64 t0, t1;
+
+	KTEST_ASSERT_EQ(t, request_percpu_irq(VBENCH_SGI, vbench_sgi, "vbench",
+					      &vbench_sgi_hits), 0);
+	enable_percpu_irq(VBENCH_SGI, 0);
+	KTEST_EXPECT_EQ(t, loop_sgi(100), 100);	/* warm up */
+	t0 = ticks();
+	KTEST_EXPECT_EQ(t, loop_sgi(VBENCH_IRQ_N), VBENCH_IRQ_N);
+	t1 = ticks();
+	report("irq_sgi_self", VBENCH_IRQ_N, t0, t1);
+	disable_percpu_irq(VBENCH_SGI);
+	free_percpu_irq(VBENCH_SGI, &vbench_sgi_hits);
+}
+
 KTEST_SUITE(vbench, KERNEL_STAGE,
 	KTEST_CASE(vbench_clock),
 	KTEST_CASE(vbench_areas),
 	KTEST_CASE(vbench_vmalloc),
 	KTEST_CASE(vbench_vmalloc_parts),
-	KTEST_CASE(vbench_purge));
+	KTEST_CASE(vbench_purge),
+	KTEST_CASE(vbench_irq));

@@ -228,9 +228,4 @@ int kernel_init(void *unused)
 {
 	__builtin_trap();
 }
-
-bool smp_poll_calls(void)
-{
-	return false;
-}
 #endif

@@ -3,7 +3,7 @@
 #define _ASM_IRQFLAGS_H
 #define local_irq_save(flags)		((flags) = 0)
 #define local_irq_restore(flags)	((void)(flags))
-#define arch_local_irq_enable()		do { } while (0)
-#define arch_local_irq_disable()	do { } while (0)
-#define arch_irqs_disabled()		false
+#define arch_local_irq_enable()		((void)0)
+#define arch_local_irq_disable()	((void)0)
+#define arch_irqs_disabled()		(true)
 #endif
