@@ -228,4 +228,8 @@ int kernel_init(void *unused)
 {
 	__builtin_trap();
 }
+
+void smp_send_reschedule(unsigned int cpu)
+{
+}
 #endif
