@@ -252,7 +252,7 @@ TEST_JOBS := $(SMP4_CHAIN) job-book \
 	$(foreach n,$(shell seq $(LAST) -1 0),job-qemu-$(n)-128M-1) \
 	job-qemu-$(LAST)-128M-2-llvm job-variant-$(LAST)-max \
 	$(if $(filter-out 0 1 2 3,$(LAST)),job-variant-$(LAST)-numa2 job-variant-$(LAST)-slubdebug) \
-	$(if $(filter-out 0 1 2 3 4,$(LAST)),job-variant-$(LAST)-gicv3) \
+	$(if $(filter-out 0 1 2 3 4,$(LAST)),job-variant-$(LAST)-gicv3 job-variant-$(LAST)-modern) \
 	job-crash \
 	$(foreach n,$(STAGES),job-host-$(n)) job-tangle job-tools
 .PHONY: $(TEST_JOBS)
@@ -284,6 +284,10 @@ job-variant-$(1)-$(2): build/ch$(call two,$(1))/Image
 	QEMU_APPEND="expect.mem=$(QEMU_MEM) expect.cpus=2 $(4) $(KTEST_ARGS)" \
 	BUILD= tests/run-stage $(1) || true
 endef
+# The modern virtio-mmio transport (version 2) instead of QEMU's legacy
+# default, for the block device of stage 5 on (tests/run-stage).
+MODERN := -global virtio-mmio.force-legacy=false
+$(foreach n,$(STAGES),$(eval $(call variant_append_job,$(n),modern,QEMU_EXTRA="$(MODERN)",)))
 $(foreach n,$(STAGES),$(eval $(call variant_append_job,$(n),numa2,QEMU_EXTRA="$(NUMA2)",)) \
 	$(eval $(call variant_append_job,$(n),slubdebug,,slub_debug)))
 $(foreach n,$(STAGES),$(eval $(call variant_job,$(n),max,QEMU_CPU=max)) \

@@ -13,7 +13,11 @@
 #   QEMU_CPU      -cpu: cortex-a53/a57/a72, max     [cortex-a72]
 #   QEMU_MEM      -m                                [128M]
 #   QEMU_SMP      -smp                              [1]
-#   QEMU_EXTRA    further arguments, split at spaces (NUMA nodes, disks)
+#   QEMU_EXTRA    further arguments, split at spaces (NUMA nodes, -global ...)
+#   QEMU_DISK     a raw disk image, attached as a virtio-blk-device [none]
+#   QEMU_DISK2    a second one (the swap disk of the later chapters) [none]
+#   QEMU_DISK_RO  a raw image attached read-only (readonly=on): the
+#                 device offers VIRTIO_BLK_F_RO and fails every write [none]
 #   QEMU_APPEND   the kernel command line (-append), e.g. "ktest" [none]
 #   QEMU_GDB=1    stop at the first instruction and wait for gdb on
 #                 tcp::QEMU_GDB_PORT [1234]
@@ -58,6 +62,24 @@ if [ "${QEMU_GDB:-0}" = 1 ]; then
 	gdb_hint="qemu: waiting for gdb; attach with:"
 	gdb_hint+=" gdb-multiarch $elf -ex 'target remote localhost:$port'"
 fi
+# Disks, in this order.  QEMU gives the first -device the virtio-mmio
+# slot with the highest address (hw/arm/virt.c, create_virtio_devices),
+# and the kernel names its disks vda, vdb, ... from the highest address
+# down, so they are named in the order of the variables that have a value.
+n=0
+for var in QEMU_DISK QEMU_DISK2 QEMU_DISK_RO; do
+	file=${!var:-}
+	[ -n "$file" ] || continue
+	if [ ! -f "$file" ]; then
+		echo "qemu.sh: $var=$file: no such disk image" >&2
+		exit 2
+	fi
+	ro=
+	[ "$var" = QEMU_DISK_RO ] && ro=,readonly=on
+	cmd+=(-drive "file=$file,format=raw,if=none,id=disk$n$ro"
+		-device "virtio-blk-device,drive=disk$n")
+	n=$((n + 1))
+done
 cmd+=("${extra[@]}" "$@")
 
 # print it so that it can be pasted back into a shell
