@@ -252,7 +252,8 @@ TEST_JOBS := $(SMP4_CHAIN) job-book \
 	$(foreach n,$(shell seq $(LAST) -1 0),job-qemu-$(n)-128M-1) \
 	job-qemu-$(LAST)-128M-2-llvm job-variant-$(LAST)-max \
 	$(if $(filter-out 0 1 2 3,$(LAST)),job-variant-$(LAST)-numa2 job-variant-$(LAST)-slubdebug) \
-	$(if $(filter-out 0 1 2 3 4,$(LAST)),job-variant-$(LAST)-gicv3 job-variant-$(LAST)-modern) \
+	$(if $(filter-out 0 1 2 3 4,$(LAST)),job-variant-$(LAST)-gicv3 job-variant-$(LAST)-modern \
+		job-variant-$(LAST)-icount) \
 	job-crash \
 	$(foreach n,$(STAGES),job-host-$(n)) job-tangle job-tools
 .PHONY: $(TEST_JOBS)
@@ -288,6 +289,9 @@ endef
 # default, for the block device of stage 5 on (tests/run-stage).
 MODERN := -global virtio-mmio.force-legacy=false
 $(foreach n,$(STAGES),$(eval $(call variant_append_job,$(n),modern,QEMU_EXTRA="$(MODERN)",)))
+# The allocators' counters under interrupts that land at exact instructions
+# (Appendix on threads, "The allocators' counters, preempted and interrupted").
+$(foreach n,$(STAGES),$(eval $(call variant_append_job,$(n),icount,QEMU_EXTRA="-icount shift=0",ktest=sched_percpu)))
 $(foreach n,$(STAGES),$(eval $(call variant_append_job,$(n),numa2,QEMU_EXTRA="$(NUMA2)",)) \
 	$(eval $(call variant_append_job,$(n),slubdebug,,slub_debug)))
 $(foreach n,$(STAGES),$(eval $(call variant_job,$(n),max,QEMU_CPU=max)) \

@@ -37,6 +37,8 @@
 #include <linux/interrupt.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
+#include <linux/sched.h>
+#include <linux/kthread.h>
 #include <asm/barrier.h>
 #include <asm/processor.h>
 #include <asm/sysreg.h>
@@ -476,10 +478,87 @@ static void vbench_irq(struct ktest *t)
 	free_percpu_irq(VBENCH_SGI, &vbench_sgi_hits);
 }
 
+/*
+ * The scheduler's costs (appendices/05-threads.nw), in two threads on
+ * this CPU while the suite's own thread sleeps: a switch, each thread
+ * yielding to the other VBENCH_SCHED_N times (2 * VBENCH_SCHED_N
+ * switches); and a wake-up, a token handed back and forth through two
+ * completions, each hand-off a complete() that wakes the other thread, a
+ * wait_for_completion() that sleeps, and the switch between them.
+ */
+#define VBENCH_SCHED_N	10000
+
+struct vbench_pair {
+	struct completion ping, pong, done;
+	bool handoff;		/* completions rather than yield() */
+	u64 t0, t1;
+};
+
+static int vbench_first(void *arg)
+{
+	struct vbench_pair *p = arg;
+	long i;
+
+	p->t0 = ticks();
+	for (i = 0; i < VBENCH_SCHED_N; i++)
+		if (p->handoff) {
+			complete(&p->ping);
+			wait_for_completion(&p->pong);
+		} else {
+			yield();
+		}
+	p->t1 = ticks();
+	complete(&p->done);
+	return 0;
+}
+
+static int vbench_second(void *arg)
+{
+	struct vbench_pair *p = arg;
+	long i;
+
+	for (i = 0; i < VBENCH_SCHED_N; i++)
+		if (p->handoff) {
+			wait_for_completion(&p->ping);
+			complete(&p->pong);
+		} else {
+			yield();
+		}
+	return 0;
+}
+
+static void vbench_pair_run(struct ktest *t, bool handoff, const char *name)
+{
+	struct vbench_pair p = { .handoff = handoff };
+	struct task_struct *a, *b;
+
+	init_completion(&p.ping);
+	init_completion(&p.pong);
+	init_completion(&p.done);
+	a = kthread_create(vbench_first, &p, "vbench/a");
+	b = kthread_create(vbench_second, &p, "vbench/b");
+	KTEST_ASSERT_TRUE(t, !IS_ERR(a) && !IS_ERR(b));
+	kthread_bind(a, smp_processor_id());
+	kthread_bind(b, smp_processor_id());
+	wake_up_process(b);
+	wake_up_process(a);
+	wait_for_completion(&p.done);
+	kthread_stop(a);
+	kthread_stop(b);
+	report(name, 2 * VBENCH_SCHED_N, p.t0, p.t1);
+}
+
+static void vbench_sched(struct ktest *t)
+{
+	vbench_pair_run(t, false, "sched_yield_switch");
+	vbench_pair_run(t, true, "sched_wakeup_switch");
+}
+
 KTEST_SUITE(vbench, KERNEL_STAGE,
 	KTEST_CASE(vbench_clock),
 	KTEST_CASE(vbench_areas),
 	KTEST_CASE(vbench_vmalloc),
 	KTEST_CASE(vbench_vmalloc_parts),
 	KTEST_CASE(vbench_purge),
-	KTEST_CASE(vbench_irq));
+	KTEST_CASE(vbench_irq),
+	KTEST_CASE(vbench_sched));
