@@ -27,11 +27,13 @@
  * virtio_ring_notification_and_interrupt_suppression: kick_prepare
  *   honours VRING_USED_F_NO_NOTIFY; disable_cb sets
  *   VRING_AVAIL_F_NO_INTERRUPT; enable_cb clears it and returns false
- *   while used entries wait; vring_interrupt calls the callback only then.
+ *   while used entries wait; vring_interrupt calls the callback only then,
+ *   and answers IRQ_NONE when the used ring holds nothing new.
  * virtio_ring_refuses_a_lying_device: a used entry out of range, one that
  *   names a descriptor that is not a head in flight, and one that names
  *   a head twice each break the queue: get_buf returns NULL, add_sgs
- *   -EIO, and nothing is freed twice.
+ *   -EIO, and nothing is freed twice; the broken queue's interrupt is
+ *   IRQ_HANDLED without a callback.
  * virtio_ring_create_checks_its_arguments: a size that is 0, not a power
  *   of two or above 32768, and an alignment that is not a power of two,
  *   are refused; the layout is the specification's.
@@ -356,18 +358,18 @@ static void virtio_ring_notification_and_interrupt_suppression(struct ktest *t)
 
 	virtqueue_disable_cb(dev.vq);
 	KTEST_EXPECT_EQ(t, dev.vr->avail->flags, VRING_AVAIL_F_NO_INTERRUPT);
-	KTEST_EXPECT_FALSE(t, vring_interrupt(0, dev.vq));
+	KTEST_EXPECT_EQ(t, vring_interrupt(0, dev.vq), IRQ_NONE);
 	KTEST_EXPECT_EQ(t, callbacks, 0);
 	fake_take();
 	fake_complete(0, dev.pending[0]);
 	KTEST_EXPECT_FALSE(t, virtqueue_enable_cb(dev.vq));	/* one waits */
 	KTEST_EXPECT_EQ(t, dev.vr->avail->flags, 0);
-	KTEST_EXPECT_TRUE(t, vring_interrupt(0, dev.vq));
+	KTEST_EXPECT_EQ(t, vring_interrupt(0, dev.vq), IRQ_HANDLED);
 	KTEST_EXPECT_EQ(t, callbacks, 1);
 	KTEST_EXPECT_TRUE(t, virtqueue_get_buf(dev.vq, &len) == &reqs[0]);
 	KTEST_EXPECT_TRUE(t, virtqueue_get_buf(dev.vq, &len) == NULL);
 	KTEST_EXPECT_TRUE(t, virtqueue_enable_cb(dev.vq));
-	KTEST_EXPECT_FALSE(t, vring_interrupt(0, dev.vq));
+	KTEST_EXPECT_EQ(t, vring_interrupt(0, dev.vq), IRQ_NONE);
 	KTEST_EXPECT_EQ(t, callbacks, 1);
 	fake_close();
 }
@@ -398,6 +400,9 @@ static void lie_once(struct ktest *t, u32 id, bool twice)
 	KTEST_EXPECT_TRUE(t, virtqueue_get_buf(dev.vq, &len) == NULL);
 	KTEST_EXPECT_TRUE(t, virtqueue_is_broken(dev.vq));
 	KTEST_EXPECT_EQ(t, dev.vq->num_free, QSIZE - 2 - (twice ? 0 : 3));
+	callbacks = 0;
+	KTEST_EXPECT_EQ(t, vring_interrupt(0, dev.vq), IRQ_HANDLED);
+	KTEST_EXPECT_EQ(t, callbacks, 0);
 	KTEST_EXPECT_EQ(t, drv_add(&reqs[2], 1, 1, 5), -EIO);
 	KTEST_EXPECT_FALSE(t, virtqueue_notify(dev.vq));
 	fake_close();
