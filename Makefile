@@ -98,7 +98,8 @@ help:
 ## make bench            benchmarks of the page and slab allocators and vmalloc, with peers (tests/bench)
 ## make host-N           stage N's portable suites natively, under ASan and UBSan
 ## make mutants         mutation testing: each chapter's catalogue of mistakes, and the kill ratios
-## make mutants-N        the same for chapter N's catalogue only
+## make mutants-N        the same for stage N's catalogues only (its chapter's and its appendices')
+## make mutants-NN-name  the same for one catalogue, tests/mutants/NN-name.mut
 ## make deps | doctor    install the tools, or report each tool and its version
 ## make clean            remove tangled/ and build/
 
@@ -381,19 +382,26 @@ clean:
 	rm -rf tangled build
 
 # ---------------------------------------------------------------- mutants
-# Mutation testing: tests/mutants/NN-name.mut is chapter NN's catalogue of
-# small mistakes; each is applied alone to a copy of the sources and stage
-# NN's host and QEMU suites must catch it (tests/mutants/README.md).  The
-# kill ratios go to tests/mutants/ratios.tex, which the book prints in each
-# chapter's Testing section.  Not part of `make test`: it takes long.
+# Mutation testing: tests/mutants/NN-name.mut is a catalogue of small
+# mistakes in chapter NN, or in an appendix that stage NN brings
+# (appendices/NN-name.nw); each is applied alone to a copy of the sources
+# and stage NN's host and QEMU suites must catch it
+# (tests/mutants/README.md).  The kill ratios go to
+# tests/mutants/ratios.tex, one line per catalogue, which the book prints in
+# each Testing section.  `make mutants-N` runs every catalogue of stage N,
+# `make mutants-NN-name` one.  Not part of `make test`: it takes long.
 MUTANT_CATS := $(sort $(wildcard tests/mutants/[0-9][0-9]-*.mut))
+MUTANT_NAMES := $(basename $(notdir $(MUTANT_CATS)))
 MUTANT_JOBS ?= $(shell nproc)
-.PHONY: mutants $(foreach n,$(STAGES),mutants-$(n))
+.PHONY: mutants $(foreach n,$(STAGES),mutants-$(n)) $(addprefix mutants-,$(MUTANT_NAMES))
 mutants: tangle
 	@tests/mutants/run -j $(MUTANT_JOBS) --ratios tests/mutants/ratios.tex $(MUTANT_CATS)
 $(foreach n,$(STAGES),$(eval mutants-$(n): tangle ; \
 	@tests/mutants/run -j $$(MUTANT_JOBS) --ratios tests/mutants/ratios.tex \
 		$$(filter tests/mutants/$(call two,$(n))-%,$$(MUTANT_CATS))))
+$(foreach c,$(MUTANT_NAMES),$(eval mutants-$(c): tangle ; \
+	@tests/mutants/run -j $$(MUTANT_JOBS) --ratios tests/mutants/ratios.tex \
+		tests/mutants/$(c).mut))
 
 print-stage-nw-%:
 	@echo $(call stage_nw,$*)
