@@ -4,4 +4,5 @@
 #define cpu_relax()	__asm__ __volatile__("" : : : "memory")
 #define wfe()		cpu_relax()
 #define sev()		do { } while (0)
+#define wfi()		cpu_relax()
 #endif
