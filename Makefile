@@ -100,6 +100,9 @@ help:
 ## make mutants         mutation testing: each chapter's catalogue of mistakes, and the kill ratios
 ## make mutants-N        the same for stage N's catalogues only (its chapter's and its appendices')
 ## make mutants-NN-name  the same for one catalogue, tests/mutants/NN-name.mut
+## make grade | grade-N  grade the graded exercises (all, or chapter N's), with points
+## make student          the student edition: build/student/ (stubs in), its tarball and book
+## make test-classroom   every graded exercise's stub fails its grade, and the solution passes
 ## make deps | doctor    install the tools, or report each tool and its version
 ## make clean            remove tangled/ and build/
 
@@ -229,6 +232,13 @@ $(eval $(call qemu_job,$(LAST),128M,2,1))
 
 job-tools:
 	@RESULTS=$(RESULTS_D)/tools $(MAKE) --no-print-directory test-tools || true
+# The classroom: every graded exercise's stub fails its grade and the
+# book's solution passes it, each in a copy of the tree under
+# build/classroom/ (tests/grade/check).
+job-classroom: $(HOST_DTB)
+	@tests/grade/check --results $(RESULTS_D)/classroom > build/logs/classroom.log 2>&1 || \
+		{ grep -E '^(FAIL|classroom)' build/logs/classroom.log >&2; \
+		  echo "FAIL: classroom (see build/logs/classroom.log)" >&2; }
 # The last stage only: it holds every chunk and every root (make test-tangle
 # checks them all; notangle once per root grows with the square of the book).
 job-tangle:
@@ -256,7 +266,7 @@ TEST_JOBS := $(SMP4_CHAIN) job-book \
 	$(if $(filter-out 0 1 2 3 4,$(LAST)),job-variant-$(LAST)-gicv3 job-variant-$(LAST)-modern \
 		job-variant-$(LAST)-icount) \
 	job-crash \
-	$(foreach n,$(STAGES),job-host-$(n)) job-tangle job-tools
+	$(foreach n,$(STAGES),job-host-$(n)) job-tangle job-tools job-classroom
 .PHONY: $(TEST_JOBS)
 
 test:
@@ -380,6 +390,34 @@ bench: tangled/ch$(call two,$(LAST))/.stamp
 
 clean:
 	rm -rf tangled build
+
+# ---------------------------------------------------------------- classroom
+# The graded exercises (tests/grade/README.md).  A solution is a chunk
+# named <<WHAT: solution to exercise N.M>>, with its stub beside the
+# exercise; tests/grade/exercises.txt says which tests grade it and how
+# many points each is worth.  `make student' writes the student edition,
+# build/student/ (a tree whose Makefile builds, boots and grades as this
+# one does, with the stubs in), build/student.tar.gz, and its book,
+# build/student-book.pdf; EXERCISES=3.2,1.2 hands out only those.
+.PHONY: grade student test-classroom $(foreach n,$(STAGES),grade-$(n))
+grade:
+	@tests/grade/grade $(if $(EXERCISES),--exercises $(EXERCISES))
+$(foreach n,$(STAGES),$(eval grade-$(n): ; @tests/grade/grade --stage $(n)))
+student:
+	@python3 tests/grade/classroom.py student build/student \
+		$(if $(EXERCISES),--exercises $(EXERCISES))
+	@tar -C build -czf build/student.tar.gz student
+	@echo "  TAR     build/student.tar.gz"
+	@if [ "$(STUDENT_PDF)" != 0 ]; then \
+		if [ -d build/figures ]; then mkdir -p build/student/build && \
+			cp -r build/figures build/student/build/; fi; \
+		$(MAKE) --no-print-directory -C build/student pdf BOOK_DEPS= > build/student.log 2>&1 || \
+		{ tail -20 build/student.log; echo "student: the book failed (build/student.log)"; exit 1; }; \
+		cp build/student/build/book.pdf build/student-book.pdf; \
+		echo "  PDF     build/student-book.pdf"; fi
+# The check that make test runs: stubs fail, solutions pass.
+test-classroom: $(HOST_DTB)
+	@tests/grade/check $(if $(EXERCISES),--exercises $(EXERCISES))
 
 # ---------------------------------------------------------------- mutants
 # Mutation testing: tests/mutants/NN-name.mut is a catalogue of small

@@ -157,13 +157,7 @@ def check(root):
     return errors
 
 
-def student(dest, wanted):
-    ex = scan(TOP)
-    if wanted is None:
-        wanted = sorted(ex, key=lambda s: tuple(int(x) for x in s.split('.')))
-    for num in wanted:
-        if num not in ex or not ex[num]['solutions']:
-            raise SystemExit('classroom: exercise %s has no solution chunk to hand out' % num)
+def copy_tree(dest):
     if os.path.exists(dest):
         shutil.rmtree(dest)
     os.makedirs(dest)
@@ -171,9 +165,19 @@ def student(dest, wanted):
         src = os.path.join(TOP, name)
         if os.path.isdir(src):
             shutil.copytree(src, os.path.join(dest, name), symlinks=True,
-                            ignore=shutil.ignore_patterns('__pycache__'))
+                            ignore=shutil.ignore_patterns('__pycache__', 'handed-out'))
         elif os.path.exists(src):
             shutil.copy2(src, dest)
+
+
+def student(dest, wanted):
+    ex = scan(TOP)
+    if wanted is None:
+        wanted = sorted(ex, key=lambda s: tuple(int(x) for x in s.split('.')))
+    for num in wanted:
+        if num not in ex or not ex[num]['solutions']:
+            raise SystemExit('classroom: exercise %s has no solution chunk to hand out' % num)
+    copy_tree(dest)
     for rel in nw_files(dest):
         path = os.path.join(dest, rel)
         with open(path) as f:
