@@ -368,8 +368,10 @@ BOOK_CHAPTER = $(call chapter_nw,$(1))
 # appendix on building; then the machinery appendices, then each chapter's
 # test suites), then the back (the glossary, then the indexes and the
 # bibliography).
+# The teacher's book (make teacher) adds its notes after the appendices.
+TEACHER_NW ?=
 BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/appendices.nw \
-	$(APPENDICES) $(TEST_APPS) book/glossary.nw book/back.nw
+	$(APPENDICES) $(TEST_APPS) $(TEACHER_NW) book/glossary.nw book/back.nw
 -include book/book.mk
 
 
@@ -415,6 +417,25 @@ student:
 		{ tail -20 build/student.log; echo "student: the book failed (build/student.log)"; exit 1; }; \
 		cp build/student/build/book.pdf build/student-book.pdf; \
 		echo "  PDF     build/student-book.pdf"; fi
+# The teacher's book: the full book and a page per graded exercise (what
+# it tests, the points, the common wrong answers and what catches them:
+# tests/grade/teacher.py), made in a copy of the tree, build/teacher/.
+# `make teacher-measure' grades each wrong answer again (long) and writes
+# tests/grade/wrong-answers.txt, which the notes print.
+.PHONY: teacher teacher-measure
+teacher:
+	@python3 -c 'import sys; sys.path.insert(0, "tests/grade"); import classroom; \
+		classroom.copy_tree("build/teacher")'
+	@python3 tests/grade/teacher.py notes build/teacher/book/teacher.nw
+	@if [ -d build/figures ]; then mkdir -p build/teacher/build && \
+		cp -r build/figures build/teacher/build/; fi
+	@$(MAKE) --no-print-directory -C build/teacher pdf BOOK_DEPS= \
+		TEACHER_NW=book/teacher.nw > build/teacher.log 2>&1 || \
+		{ tail -20 build/teacher.log; echo "teacher: the book failed (build/teacher.log)"; exit 1; }
+	@cp build/teacher/build/book.pdf build/teacher-book.pdf
+	@echo "  PDF     build/teacher-book.pdf"
+teacher-measure:
+	@python3 tests/grade/teacher.py measure
 # The check that make test runs: stubs fail, solutions pass.
 test-classroom: $(HOST_DTB)
 	@tests/grade/check $(if $(EXERCISES),--exercises $(EXERCISES))
