@@ -7,10 +7,6 @@ The file says, for each graded exercise, how `make grade' grades it:
     host *                          run its host suites once, filter *
     points qemu buddy_alloc 5       5 points when every test of the
     points host host_buddy_fuzz 5   suites that the glob names passed
-    catches expand-loses-upper-half: buddy_alloc, host_buddy_fuzz
-                                    (for the teacher: a wrong answer,
-                                    named as in tests/mutants, and the
-                                    suites that catch it)
 
 The stage is the chapter, N.  A glob with a "/" names suite/test.
 Lines starting with "#" are comments; an exercise ends at the next.
@@ -26,7 +22,6 @@ class Exercise:
         self.qemu = None        # the boot's ktest= glob
         self.host = None        # the host run's filter
         self.points = []        # (kind, glob, points)
-        self.catches = []       # (wrong answer, suites)
 
     def total(self):
         return sum(p for _, _, p in self.points)
@@ -37,8 +32,7 @@ def load(path):
     cur = None
     with open(path) as f:
         for i, raw in enumerate(f, 1):
-            line = raw.split('#', 1)[0].strip() if not raw.lstrip().startswith('catches') \
-                else raw.strip()
+            line = raw.split('#', 1)[0].strip()
             if not line:
                 continue
             where = '%s:%d' % (path, i)
@@ -57,10 +51,6 @@ def load(path):
             m = re.match(r'points (qemu|host) (\S+) ([0-9]+)$', line)
             if m:
                 cur.points.append((m.group(1), m.group(2), int(m.group(3))))
-                continue
-            m = re.match(r'catches ([A-Za-z0-9-]+): (.+)$', line)
-            if m:
-                cur.catches.append((m.group(1), m.group(2)))
                 continue
             raise SystemExit('%s: cannot read: %s' % (where, line))
     for e in out.values():
