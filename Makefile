@@ -259,14 +259,14 @@ job-book: build/figures/.stamp
 SMP4_CHAIN := $(foreach n,$(shell seq $(LAST) -1 0),job-qemu-$(n)-1G-4)
 $(foreach p,$(join $(wordlist 2,999,$(SMP4_CHAIN)),$(addprefix :,$(SMP4_CHAIN))),\
 	$(if $(filter-out :%,$(p)),$(eval $(subst :,: | ,$(p)))))
-TEST_JOBS := $(SMP4_CHAIN) job-book \
+TEST_JOBS := $(SMP4_CHAIN) job-book job-classroom \
 	$(foreach n,$(shell seq $(LAST) -1 0),job-qemu-$(n)-128M-1) \
 	job-qemu-$(LAST)-128M-2-llvm job-variant-$(LAST)-max \
 	$(if $(filter-out 0 1 2 3,$(LAST)),job-variant-$(LAST)-numa2 job-variant-$(LAST)-slubdebug) \
 	$(if $(filter-out 0 1 2 3 4,$(LAST)),job-variant-$(LAST)-gicv3 job-variant-$(LAST)-modern \
 		job-variant-$(LAST)-icount) \
 	job-crash \
-	$(foreach n,$(STAGES),job-host-$(n)) job-tangle job-tools job-classroom
+	$(foreach n,$(STAGES),job-host-$(n)) job-tangle job-tools
 .PHONY: $(TEST_JOBS)
 
 test:
