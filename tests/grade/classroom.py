@@ -28,7 +28,9 @@ student  writes the student edition's source tree to DEST: a copy of this
          the exercise is put before it (\\answerbox, book/front.nw).
          DEST/tests/grade/handed-out lists the exercises handed out, so
          that `make grade' there grades them.  The tangled kernel of the
-         other exercises is the full tree's.
+         other exercises is the full tree's.  The mutant catalogues of the
+         chapters with an exercise handed out are left out (a mutant
+         quotes the line of the solution it changes).
 """
 
 import os
@@ -210,6 +212,14 @@ def student(dest, wanted):
         if changed:
             with open(path, 'w') as f:
                 f.write('\n'.join(lines))
+    # The mutant catalogues of a chapter with an exercise handed out would
+    # give the answer away: each mutant quotes the line it changes.
+    mdir = os.path.join(dest, 'tests', 'mutants')
+    stages = set(int(n.split('.')[0]) for n in wanted)
+    if os.path.isdir(mdir):
+        for name in os.listdir(mdir):
+            if name.endswith('.mut') and name[:2].isdigit() and int(name[:2]) in stages:
+                os.remove(os.path.join(mdir, name))
     with open(os.path.join(dest, 'tests', 'grade', 'handed-out'), 'w') as f:
         f.write('# The exercises handed out in this tree (tests/grade/classroom.py)\n')
         for num in wanted:
