@@ -235,7 +235,7 @@ def notes(path):
                     c += (' and ' if c else '') + 'the kernel crashes or hangs in its tests'
                 elif all(x.startswith('host_') for x in suites):
                     c += ' alone: every suite in QEMU passes, only the fuzz test sees it'
-            o.append('\\item %s: %s; %s.' % (code(mu.name), tex(mu.why), c))
+            o.append('\\item \\texttt{%s}: %s; %s.' % (tex(mu.name), tex(mu.why), c))
         o.append('\\end{itemize}')
     o.append('')
     with open(path, 'w') as f:
