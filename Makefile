@@ -100,6 +100,9 @@ help:
 ## make mutants         mutation testing: each chapter's catalogue of mistakes, and the kill ratios
 ## make mutants-N        the same for stage N's catalogues only (its chapter's and its appendices')
 ## make mutants-NN-name  the same for one catalogue, tests/mutants/NN-name.mut
+## make grade | grade-N  grade the graded exercises (all, or chapter N's), with points
+## make student          the student edition: build/student/ (stubs in), its tarball and book
+## make test-classroom   every graded exercise's stub fails its grade, and the solution passes
 ## make deps | doctor    install the tools, or report each tool and its version
 ## make clean            remove tangled/ and build/
 
@@ -229,6 +232,14 @@ $(eval $(call qemu_job,$(LAST),128M,2,1))
 
 job-tools:
 	@RESULTS=$(RESULTS_D)/tools $(MAKE) --no-print-directory test-tools || true
+# The classroom: every graded exercise's stub fails its grade and the
+# book's solution passes it, each in a copy of the tree under
+# build/classroom/ (tests/grade/check).
+job-classroom: $(HOST_DTB)
+	@tests/grade/check --results $(RESULTS_D)/classroom > build/logs/classroom.log 2>&1 || \
+		{ grep -E '^(FAIL|classroom)' build/logs/classroom.log >&2; \
+		  echo "FAIL: classroom (see build/logs/classroom.log)" >&2; \
+		  [ -s $(RESULTS_D)/classroom ] || printf 'fail\tclassroom\n' >> $(RESULTS_D)/classroom; }
 # The last stage only: it holds every chunk and every root (make test-tangle
 # checks them all; notangle once per root grows with the square of the book).
 job-tangle:
@@ -249,7 +260,7 @@ job-book: build/figures/.stamp
 SMP4_CHAIN := $(foreach n,$(shell seq $(LAST) -1 0),job-qemu-$(n)-1G-4)
 $(foreach p,$(join $(wordlist 2,999,$(SMP4_CHAIN)),$(addprefix :,$(SMP4_CHAIN))),\
 	$(if $(filter-out :%,$(p)),$(eval $(subst :,: | ,$(p)))))
-TEST_JOBS := $(SMP4_CHAIN) job-book \
+TEST_JOBS := $(SMP4_CHAIN) job-book job-classroom \
 	$(foreach n,$(shell seq $(LAST) -1 0),job-qemu-$(n)-128M-1) \
 	job-qemu-$(LAST)-128M-2-llvm job-variant-$(LAST)-max \
 	$(if $(filter-out 0 1 2 3,$(LAST)),job-variant-$(LAST)-numa2 job-variant-$(LAST)-slubdebug) \
@@ -358,8 +369,10 @@ BOOK_CHAPTER = $(call chapter_nw,$(1))
 # appendix on building; then the machinery appendices, then each chapter's
 # test suites), then the back (the glossary, then the indexes and the
 # bibliography).
+# The teacher's book (make teacher) adds its notes after the appendices.
+TEACHER_NW ?=
 BOOK_NW := book/front.nw boot/boot.nw $(CHAPTERS) book/appendices.nw \
-	$(APPENDICES) $(TEST_APPS) book/glossary.nw book/back.nw
+	$(APPENDICES) $(TEST_APPS) $(TEACHER_NW) book/glossary.nw book/back.nw
 -include book/book.mk
 
 
@@ -380,6 +393,53 @@ bench: tangled/ch$(call two,$(LAST))/.stamp
 
 clean:
 	rm -rf tangled build
+
+# ---------------------------------------------------------------- classroom
+# The graded exercises (tests/grade/README.md).  A solution is a chunk
+# named <<WHAT: solution to exercise N.M>>, with its stub beside the
+# exercise; tests/grade/exercises.txt says which tests grade it and how
+# many points each is worth.  `make student' writes the student edition,
+# build/student/ (a tree whose Makefile builds, boots and grades as this
+# one does, with the stubs in), build/student.tar.gz, and its book,
+# build/student-book.pdf; EXERCISES=3.2,1.2 hands out only those.
+.PHONY: grade student test-classroom $(foreach n,$(STAGES),grade-$(n))
+grade:
+	@tests/grade/grade $(if $(EXERCISES),--exercises $(EXERCISES))
+$(foreach n,$(STAGES),$(eval grade-$(n): ; @tests/grade/grade --stage $(n)))
+student:
+	@python3 tests/grade/classroom.py student build/student \
+		$(if $(EXERCISES),--exercises $(EXERCISES))
+	@tar -C build -czf build/student.tar.gz student
+	@echo "  TAR     build/student.tar.gz"
+	@if [ "$(STUDENT_PDF)" != 0 ]; then \
+		if [ -d build/figures ]; then mkdir -p build/student/build && \
+			cp -r build/figures build/student/build/; fi; \
+		$(MAKE) --no-print-directory -C build/student pdf BOOK_DEPS= > build/student.log 2>&1 || \
+		{ tail -20 build/student.log; echo "student: the book failed (build/student.log)"; exit 1; }; \
+		cp build/student/build/book.pdf build/student-book.pdf; \
+		echo "  PDF     build/student-book.pdf"; fi
+# The teacher's book: the full book and a page per graded exercise (what
+# it tests, the points, the common wrong answers and what catches them:
+# tests/grade/teacher.py), made in a copy of the tree, build/teacher/.
+# `make teacher-measure' grades each wrong answer again (long) and writes
+# tests/grade/wrong-answers.txt, which the notes print.
+.PHONY: teacher teacher-measure
+teacher:
+	@python3 -c 'import sys; sys.path.insert(0, "tests/grade"); import classroom; \
+		classroom.copy_tree("build/teacher")'
+	@python3 tests/grade/teacher.py notes build/teacher/book/teacher.nw
+	@if [ -d build/figures ]; then mkdir -p build/teacher/build && \
+		cp -r build/figures build/teacher/build/; fi
+	@$(MAKE) --no-print-directory -C build/teacher pdf BOOK_DEPS= \
+		TEACHER_NW=book/teacher.nw > build/teacher.log 2>&1 || \
+		{ tail -20 build/teacher.log; echo "teacher: the book failed (build/teacher.log)"; exit 1; }
+	@cp build/teacher/build/book.pdf build/teacher-book.pdf
+	@echo "  PDF     build/teacher-book.pdf"
+teacher-measure:
+	@python3 tests/grade/teacher.py measure
+# The check that make test runs: stubs fail, solutions pass.
+test-classroom: $(HOST_DTB)
+	@tests/grade/check $(if $(EXERCISES),--exercises $(EXERCISES))
 
 # ---------------------------------------------------------------- mutants
 # Mutation testing: tests/mutants/NN-name.mut is a catalogue of small

@@ -670,6 +670,9 @@ def link_arguments(tok, links):
     return [t for t in out if t != "@text "]
 
 
+STUB = re.compile(r": stub for exercise [0-9]+\.[0-9]+$")
+
+
 def main():
     latex = "--latex" in sys.argv[1:]
     data = sys.stdin.read().split("\n")
@@ -714,6 +717,11 @@ def main():
     for ch in chunks:
         defs = []
         lang = langs.get(ch.name, {"c"})
+        if STUB.search(ch.name):
+            # A graded exercise's stub defines nothing: the student
+            # edition compiles it in place of the solution, which does.
+            found[id(ch)] = defs
+            continue
         if "c" in lang:
             c_definitions(ch, macros, enum_bodies, defs, ch.name in scoped,
                           pasted.setdefault(id(ch), []))
