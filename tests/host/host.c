@@ -139,7 +139,10 @@ static void *read_file(const char *path, uint32_t *size)
  * an overflow faults.  The scheduler's stand-ins (host_mm.c) keep one per
  * task.  AddressSanitizer is told of every switch (the fiber interface of
  * sanitizer/common_interface_defs.h), so that it checks each stack as a
- * stack, and of a context that is left for the last time.
+ * stack, and of a context that is left for the last time.  A new stack's
+ * shadow is cleared: the redzones of the frames a dead task left there
+ * stay poisoned after munmap, the next mmap often gets the same
+ * addresses, and ASan's swapcontext clears only stacks of up to 4 MiB.
  */
 #if defined(__SANITIZE_ADDRESS__)
 #define HOST_ASAN 1
@@ -149,10 +152,12 @@ static void *read_file(const char *path, uint32_t *size)
 #endif
 #endif
 #ifdef HOST_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #else
 #define __sanitizer_start_switch_fiber(save, bottom, size)	((void)0)
 #define __sanitizer_finish_switch_fiber(save, bottom, size)	((void)0)
+#define ASAN_UNPOISON_MEMORY_REGION(addr, size)			((void)0)
 #endif
 
 #define HOST_STACK	(8UL << 20)	/* as a main thread's */
@@ -214,6 +219,7 @@ void *host_ctx_create(void (*entry)(void))
 	}
 	c->bottom = (char *)c->map + page;
 	c->size = HOST_STACK;
+	ASAN_UNPOISON_MEMORY_REGION(c->bottom, c->size);
 	c->entry = entry;
 	c->uc.uc_stack.ss_sp = (void *)c->bottom;
 	c->uc.uc_stack.ss_size = c->size;
