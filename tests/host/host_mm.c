@@ -228,8 +228,10 @@ struct task_struct *host_get_current(void)
  * again; host_wfi then goes back.  When CPU 0 itself waits, nothing else
  * can run: its wfi() is the next tick, in virtual time, which advances
  * jiffies and fires timers, so that msleep and timeouts work.  A machine
- * that ticks for ten virtual minutes without a switch has deadlocked,
- * and says so.  The reschedule IPI is counted, per CPU.
+ * that ticks for ten virtual minutes without a switch has deadlocked, and
+ * one whose tests have slept for an hour in all waits for something that
+ * will not come: each says so and stops.  The reschedule IPI is counted,
+ * per CPU.
  */
 #if KERNEL_STAGE >= 5
 #include <linux/sched.h>
@@ -251,9 +253,11 @@ void host_boot(int (*tests)(void));
 void host_run_cpu(unsigned int cpu);
 
 #define HOST_DEADLOCK_TICKS	(600 * HZ)
+#define HOST_MAX_TICKS		(3600 * HZ)
 
 static struct task_struct *host_prev;	/* whom the last switch left */
 static unsigned long host_idle_ticks;	/* since the last switch */
+static unsigned long host_ticks;	/* in all */
 static int host_caller = -1;		/* the CPU host_run_cpu left */
 static struct task_struct *host_parked[NR_CPUS];	/* where it left each */
 
@@ -351,6 +355,9 @@ void host_wfi(void)
 			panic("host: every CPU has waited %d s of virtual time "
 			      "with nothing to run: a deadlock",
 			      HOST_DEADLOCK_TICKS / HZ);
+		if (++host_ticks > HOST_MAX_TICKS)
+			panic("host: the tests have run for %d s of virtual "
+			      "time: a task waits for ever", HOST_MAX_TICKS / HZ);
 		preempt_count_add(HARDIRQ_OFFSET);
 		tick_periodic(1);
 		preempt_count_sub(HARDIRQ_OFFSET);

@@ -14,17 +14,24 @@
  * sched_round_robin_of_yielding_threads: four threads that note their
  *   number and yield, three times each, run in the order they were
  *   woken, round after round, five switches a round; then they end.
+ *   Each began with a preempt_count of zero.
  * sched_time_slice_ends_after_rr_timeslice_ticks: the tick (called as
  *   the timer's interrupt calls it) asks for a switch at the
  *   RR_TIMESLICE-th tick of a slice and not before, and only when
  *   another task waits; the interrupt's return switches then (a forced
  *   switch, counted in nivcsw).
+ * sched_a_task_preempted_on_its_way_to_sleep_stays_queued: a task that
+ *   set its state and is preempted by the tick before it calls schedule
+ *   stays on its queue, and gets the CPU back.
  * sched_woken_sleeper_goes_to_the_tail: a thread woken while two others
  *   wait is queued behind them, and runs after them.
  * sched_waking_a_runnable_task_enqueues_nothing: waking the running task
  *   or a queued one returns 0 and changes no queue; a wake-up for the
  *   wrong state wakes nothing; a task that set its state but has not
  *   slept yet is made runnable where it is.
+ * sched_a_satisfied_wait_leaves_the_task_running: finish_wait, and a
+ *   wait_event whose condition holds, leave the task running, off the
+ *   wait queue, with no switch.
  * sched_wake_up_wakes_every_ordinary_and_one_exclusive_waiter: each
  *   wake_up wakes the two ordinary waiters and the first of three
  *   exclusive ones, which go back to the end of the queue, so that the
@@ -156,6 +163,7 @@ struct actor {
 	unsigned int id;
 	unsigned int rounds;
 	unsigned int cpu;		/* where it last ran */
+	int count;			/* its preempt_count when it started */
 	struct wait_queue_head *wq;
 	bool exclusive, stop;
 	struct mutex *lock;
@@ -168,6 +176,7 @@ static int yield_fn(void *arg)
 	struct actor *a = arg;
 	unsigned int i;
 
+	a->count = preempt_count();
 	for (i = 0; i < a->rounds; i++) {
 		note(a->id);
 		yield();
@@ -192,12 +201,14 @@ static int sleep_fn(void *arg)
 	return 0;
 }
 
-/* Note and yield, until asked to stop. */
+/* Note and yield, until asked to stop (or a scheduler that never comes
+ * back to the test would keep it here for ever). */
 static int spin_fn(void *arg)
 {
 	struct actor *a = arg;
+	unsigned int i;
 
-	while (!kthread_should_stop()) {
+	for (i = 0; i < 1000 && !kthread_should_stop(); i++) {
 		note(a->id);
 		yield();
 	}
@@ -262,6 +273,7 @@ static void sched_round_robin_of_yielding_threads(struct ktest *t)
 	KTEST_EXPECT_EQ(t, switches() - s, 20);
 	EXPECT_QUEUE(t, 0, current);
 	for (i = 0; i < 4; i++) {
+		KTEST_EXPECT_EQ(t, a[i].count, 0);	/* schedule_tail's doing */
 		KTEST_EXPECT_EQ(t, k[i]->__state, TASK_DEAD);
 		KTEST_EXPECT_EQ(t, k[i]->nvcsw, 4);
 		KTEST_EXPECT_EQ(t, k[i]->nivcsw, 0);
@@ -307,6 +319,28 @@ static void sched_time_slice_ends_after_rr_timeslice_ticks(struct ktest *t)
 	EXPECT_TRACE(t, 1);
 	KTEST_EXPECT_EQ(t, current->nivcsw, forced + 1);
 	KTEST_EXPECT_FALSE(t, need_resched());
+	EXPECT_QUEUE(t, 0, current, k);
+	KTEST_EXPECT_EQ(t, kthread_stop(k), 101);
+}
+
+static void sched_a_task_preempted_on_its_way_to_sleep_stays_queued(struct ktest *t)
+{
+	struct actor a = { .id = 1, .rounds = 1 };
+	struct task_struct *k;
+	unsigned int i;
+
+	if (!alone(t))
+		return;
+	k = start(t, yield_fn, &a, true);
+	KTEST_ASSERT_TRUE(t, k);
+	set_current_state(TASK_UNINTERRUPTIBLE);
+	for (i = 0; i < RR_TIMESLICE && !need_resched(); i++)
+		tick();
+	KTEST_EXPECT_TRUE(t, need_resched());
+	return_from_interrupt();	/* preempted before it could sleep */
+	EXPECT_TRACE(t, 1);
+	KTEST_EXPECT_EQ(t, current->__state, TASK_UNINTERRUPTIBLE);
+	__set_current_state(TASK_RUNNING);
 	EXPECT_QUEUE(t, 0, current, k);
 	KTEST_EXPECT_EQ(t, kthread_stop(k), 101);
 }
@@ -380,6 +414,30 @@ static void sched_waking_a_runnable_task_enqueues_nothing(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kthread_stop(queued), 101);
 	KTEST_EXPECT_EQ(t, kthread_stop(fresh), 0);
 	EXPECT_QUEUE(t, 0, current);
+}
+
+static void sched_a_satisfied_wait_leaves_the_task_running(struct ktest *t)
+{
+	DECLARE_WAIT_QUEUE_HEAD(wq);
+	DEFINE_WAIT(w);
+	unsigned long s;
+
+	if (!alone(t))
+		return;
+	s = switches();
+	prepare_to_wait(&wq, &w, TASK_UNINTERRUPTIBLE);
+	KTEST_EXPECT_EQ(t, current->__state, TASK_UNINTERRUPTIBLE);
+	KTEST_EXPECT_FALSE(t, list_empty(&wq.head));
+	finish_wait(&wq, &w);
+	KTEST_EXPECT_EQ(t, current->__state, TASK_RUNNING);
+	KTEST_EXPECT_TRUE(t, list_empty(&wq.head));
+	wait_event(wq, true);
+	KTEST_EXPECT_EQ(t, current->__state, TASK_RUNNING);
+	KTEST_EXPECT_EQ(t, wait_event_timeout(wq, true, 5), 5);
+	KTEST_EXPECT_EQ(t, current->__state, TASK_RUNNING);
+	KTEST_EXPECT_TRUE(t, list_empty(&wq.head));
+	KTEST_EXPECT_EQ(t, switches(), s);
+	__set_current_state(TASK_RUNNING);	/* whatever happened */
 }
 
 /* Wait on a->wq, note each wake-up, until asked to stop. */
@@ -841,8 +899,10 @@ static void sched_idle_balance_pulls_what_it_may_once_a_jiffy(struct ktest *t)
 KTEST_SUITE(host_sched, 5,
 	KTEST_CASE(sched_round_robin_of_yielding_threads),
 	KTEST_CASE(sched_time_slice_ends_after_rr_timeslice_ticks),
+	KTEST_CASE(sched_a_task_preempted_on_its_way_to_sleep_stays_queued),
 	KTEST_CASE(sched_woken_sleeper_goes_to_the_tail),
 	KTEST_CASE(sched_waking_a_runnable_task_enqueues_nothing),
+	KTEST_CASE(sched_a_satisfied_wait_leaves_the_task_running),
 	KTEST_CASE(sched_wake_up_wakes_every_ordinary_and_one_exclusive_waiter),
 	KTEST_CASE(sched_mutex_goes_to_its_waiters_in_order),
 	KTEST_CASE(sched_complete_wakes_one_and_complete_all_every_waiter),
