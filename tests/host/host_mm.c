@@ -202,6 +202,7 @@ int kernel_walk(unsigned long va, struct pt_walk *w)
  */
 #include <asm/current.h>
 static __thread unsigned long host_task_storage[512];
+__thread unsigned long host_irqs_masked;	/* asm/irqflags.h */
 static __thread struct task_struct *host_current;	/* stage 5: SP_EL0 */
 
 struct task_struct *host_get_current(void)
@@ -330,25 +331,29 @@ void host_run_cpu(unsigned int cpu)
 {
 	struct task_struct *self = current, *next;
 	unsigned int me = smp_processor_id();
+	unsigned long irqs = host_irqs_masked;
 
 	BUG_ON(host_caller >= 0 || cpu == me || cpu >= nr_cpu_ids ||
 	       !idle_threads[cpu]);
 	next = host_parked[cpu];
-	if (!next) {
+	if (!next) {			/* a CPU starts with interrupts masked */
 		next = idle_threads[cpu];
 		set_ctx(next, host_ctx_create(host_secondary_entry));
+		host_irqs_masked = 1;
 	}
 	host_caller = me;
 	host_parked[me] = self;
 	host_cpu_offset = __per_cpu_offset[cpu];
 	host_current = next;
 	host_ctx_switch(ctx_of(self), ctx_of(next), false);
+	host_irqs_masked = irqs;
 }
 
 void host_wfi(void)
 {
 	struct task_struct *self = current, *next;
 	unsigned int me = smp_processor_id();
+	unsigned long irqs;
 
 	if (host_caller < 0) {		/* every CPU waits: the next tick */
 		if (++host_idle_ticks > HOST_DEADLOCK_TICKS)
@@ -363,12 +368,14 @@ void host_wfi(void)
 		preempt_count_sub(HARDIRQ_OFFSET);
 		return;
 	}
+	irqs = host_irqs_masked;
 	host_parked[me] = self;
 	next = host_parked[host_caller];
 	host_cpu_offset = __per_cpu_offset[host_caller];
 	host_caller = -1;
 	host_current = next;
 	host_ctx_switch(ctx_of(self), ctx_of(next), false);
+	host_irqs_masked = irqs;
 }
 
 /*

@@ -23,6 +23,10 @@
  * sched_a_task_preempted_on_its_way_to_sleep_stays_queued: a task that
  *   set its state and is preempted by the tick before it calls schedule
  *   stays on its queue, and gets the CPU back.
+ * sched_preempt_enable_switches_only_with_interrupts_unmasked: a switch
+ *   that the tick asks for while preemption is disabled waits for
+ *   preempt_enable, and happens there; with interrupts masked it waits
+ *   longer, until the task itself calls the scheduler.
  * sched_woken_sleeper_goes_to_the_tail: a thread woken while two others
  *   wait is queued behind them, and runs after them.
  * sched_waking_a_runnable_task_enqueues_nothing: waking the running task
@@ -50,7 +54,8 @@
  * sched_virtual_time_msleep_and_timeouts: with every CPU idle the host
  *   ticks in virtual time: msleep(20) sleeps exactly 6 jiffies, a
  *   completion waited for 3 jiffies times out after exactly 3, and one
- *   that a timer completes after 2 returns what was left.
+ *   that a timer completes after 2 returns what was left; the timer's
+ *   function runs in the tick's interrupt (in_hardirq).
  * sched_a_task_goes_to_the_queue_of_its_cpu: a task bound to CPU 2 is
  *   queued there, CPU 2 (idle) is sent exactly one reschedule IPI and
  *   runs it; an unbound one goes to the least loaded CPU.
@@ -342,6 +347,46 @@ static void sched_a_task_preempted_on_its_way_to_sleep_stays_queued(struct ktest
 	KTEST_EXPECT_EQ(t, current->__state, TASK_UNINTERRUPTIBLE);
 	__set_current_state(TASK_RUNNING);
 	EXPECT_QUEUE(t, 0, current, k);
+	KTEST_EXPECT_EQ(t, kthread_stop(k), 101);
+}
+
+static void sched_preempt_enable_switches_only_with_interrupts_unmasked(struct ktest *t)
+{
+	struct actor a = { .id = 1, .rounds = 1 };
+	unsigned long flags, forced, vol;
+	struct task_struct *k;
+	unsigned int i;
+
+	if (!alone(t))
+		return;
+	k = start(t, yield_fn, &a, true);
+	KTEST_ASSERT_TRUE(t, k);
+	forced = current->nivcsw;
+	vol = current->nvcsw;
+	preempt_disable();
+	for (i = 0; i < RR_TIMESLICE && !need_resched(); i++)
+		tick();
+	KTEST_EXPECT_TRUE(t, need_resched());
+	return_from_interrupt();	/* not while preemption is disabled */
+	EXPECT_NO_TRACE(t);
+	preempt_enable();		/* here */
+	EXPECT_TRACE(t, 1);
+	KTEST_EXPECT_EQ(t, current->nivcsw, forced + 1);
+
+	local_irq_save(flags);
+	preempt_disable();
+	for (i = 0; i < RR_TIMESLICE && !need_resched(); i++)
+		tick();
+	preempt_enable();		/* masked: the switch waits */
+	KTEST_EXPECT_TRUE(t, need_resched());
+	EXPECT_TRACE(t, 1);
+	local_irq_restore(flags);
+	cond_resched();			/* k ends */
+	KTEST_EXPECT_FALSE(t, need_resched());
+	KTEST_EXPECT_EQ(t, current->nivcsw, forced + 1);
+	KTEST_EXPECT_EQ(t, current->nvcsw, vol + 1);
+	KTEST_EXPECT_EQ(t, k->__state, TASK_DEAD);
+	KTEST_EXPECT_EQ(t, preempt_count(), 0);
 	KTEST_EXPECT_EQ(t, kthread_stop(k), 101);
 }
 
@@ -693,12 +738,14 @@ static void sched_a_token_handed_back_and_forth_costs_two_switches(struct ktest 
 struct timed {
 	struct timer_list timer;
 	struct completion done;
+	int hardirq;
 };
 
 static void complete_timed(struct timer_list *tl)
 {
 	struct timed *e = from_timer(e, tl, timer);
 
+	e->hardirq = in_hardirq() ? 1 : 0;
 	complete(&e->done);
 }
 
@@ -722,10 +769,13 @@ static void sched_virtual_time_msleep_and_timeouts(struct ktest *t)
 	KTEST_EXPECT_EQ(t, wait_for_completion_timeout(&e.done, 3), 0);
 	KTEST_EXPECT_EQ(t, jiffies - j, 3);
 	timer_setup(&e.timer, complete_timed, 0);
+	e.hardirq = -1;
 	j = jiffies;
 	mod_timer(&e.timer, j + 2);
 	KTEST_EXPECT_EQ(t, wait_for_completion_timeout(&e.done, HZ), HZ - 2);
 	KTEST_EXPECT_EQ(t, jiffies - j, 2);
+	KTEST_EXPECT_EQ(t, e.hardirq, 1);	/* from the tick's interrupt */
+	KTEST_EXPECT_EQ(t, in_hardirq(), 0);
 	KTEST_EXPECT_EQ(t, del_timer_sync(&e.timer), 0);
 	EXPECT_QUEUE(t, 0, current);
 }
@@ -900,6 +950,7 @@ KTEST_SUITE(host_sched, 5,
 	KTEST_CASE(sched_round_robin_of_yielding_threads),
 	KTEST_CASE(sched_time_slice_ends_after_rr_timeslice_ticks),
 	KTEST_CASE(sched_a_task_preempted_on_its_way_to_sleep_stays_queued),
+	KTEST_CASE(sched_preempt_enable_switches_only_with_interrupts_unmasked),
 	KTEST_CASE(sched_woken_sleeper_goes_to_the_tail),
 	KTEST_CASE(sched_waking_a_runnable_task_enqueues_nothing),
 	KTEST_CASE(sched_a_satisfied_wait_leaves_the_task_running),
