@@ -215,12 +215,12 @@ struct task_struct *host_get_current(void)
  * Stage 5 on: the scheduler runs for real, on one host thread.  main()
  * boots it as start_kernel does (host_boot, below): the host thread is
  * init_task, CPU 0's idle task, and the first thread runs the tests and
- * exits the process.  The architecture's part of
- * a switch is stood in for by the host's contexts (host.c): each task
- * has one, made by copy_thread and kept where arm64 keeps the saved
- * stack pointer (thread.cpu_context.sp); __switch_to makes next current,
- * as the write to SP_EL0 does, and switches context.  A task that ends
- * never runs again, and its context is freed by the task switched to.
+ * exits the process.  The architecture's part of a switch is stood in
+ * for by the host's contexts (host.c): each task has one, made by
+ * copy_thread and kept where arm64 keeps the saved stack pointer
+ * (thread.cpu_context.sp); __switch_to makes next current, as the write
+ * to SP_EL0 does, and switches context.  A task that ends never runs
+ * again, and its context is freed by the task switched to.
  *
  * Other CPUs are simulated on the same host thread: host_run_cpu(cpu),
  * called by a test, parks the CPU that runs and runs that one, from its
