@@ -68,6 +68,9 @@ $(HOST_OUT)/host.o: $(H)/host.c $(TOP)/tests/host/host.mk
 else
 # ---------------------------------------------------------------- included
 HOST_DTB    := build/host/virt.dtb
+# From stage 5 the scheduler runs in the host suites, and a mistake in it
+# can make a test wait for ever: like QEMU, they run under a timeout.
+HOST_TIMEOUT ?= 1800
 HOST_ARGS   := --dtb $(HOST_DTB) --cmdline "expect.mem=128M expect.cpus=4 $(HOST_CMDLINE)"
 
 .PHONY: test-host $(foreach n,$(STAGES),host-$(n))
@@ -88,7 +91,7 @@ build/host/ch$(call two,$(1))/ktest-host: tangled/ch$(call two,$(1))/.stamp FORC
 		HOST_OUT=$(CURDIR)/build/host/ch$(call two,$(1))
 
 host-$(1): build/host/ch$(call two,$(1))/ktest-host $(HOST_DTB)
-	@build/host/ch$(call two,$(1))/ktest-host $(HOST_ARGS) \
+	@timeout $(HOST_TIMEOUT) build/host/ch$(call two,$(1))/ktest-host $(HOST_ARGS) \
 		> build/host/ch$(call two,$(1))/ktap.log 2>&1; \
 	python3 tests/ktap.py --prefix host-ch$(call two,$(1)) \
 		--exit-status $$$$? $$$${RESULTS:+--results $$$$RESULTS} \

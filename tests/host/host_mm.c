@@ -195,41 +195,234 @@ int kernel_walk(unsigned long va, struct pt_walk *w)
 #endif
 
 /*
- * Stage 5 on: threads.  The host runs the kernel's code on its own threads
- * and has no context switch; each host thread is a task that is never
- * switched out, so the scheduler's entry points must not be reached.
+ * Threads.  Before stage 5, and on any host thread other than the one
+ * that runs the tests (the benchmarks make some), "current" is a zeroed
+ * task-sized area of that thread's own, so that preempt_count, which
+ * spinlocks change from stage 5 on, is per thread and starts at zero.
  */
 #include <asm/current.h>
 static __thread unsigned long host_task_storage[512];
+__thread unsigned long host_irqs_masked;	/* asm/irqflags.h */
+static __thread struct task_struct *host_current;	/* stage 5: SP_EL0 */
 
 struct task_struct *host_get_current(void)
 {
-	return (struct task_struct *)host_task_storage;
+	return host_current ? host_current
+			    : (struct task_struct *)host_task_storage;
 }
 
+/*
+ * Stage 5 on: the scheduler runs for real, on one host thread.  main()
+ * boots it as start_kernel does (host_boot, below): the host thread is
+ * init_task, CPU 0's idle task, and the first thread runs the tests and
+ * exits the process.  The architecture's part of a switch is stood in
+ * for by the host's contexts (host.c): each task has one, made by
+ * copy_thread and kept where arm64 keeps the saved stack pointer
+ * (thread.cpu_context.sp); __switch_to makes next current, as the write
+ * to SP_EL0 does, and switches context.  A task that ends never runs
+ * again, and its context is freed by the task switched to.
+ *
+ * Other CPUs are simulated on the same host thread: host_run_cpu(cpu),
+ * called by a test, parks the CPU that runs and runs that one, from its
+ * idle task's first instruction (cpu_startup_entry) the first time and
+ * from where it waited after that, until its idle loop waits in wfi()
+ * again; host_wfi then goes back.  When CPU 0 itself waits, nothing else
+ * can run: its wfi() is the next tick, in virtual time, which advances
+ * jiffies and fires timers, so that msleep and timeouts work.  A machine
+ * that ticks for ten virtual minutes without a switch has deadlocked, and
+ * one whose tests have slept for an hour in all waits for something that
+ * will not come: each says so and stops.  The reschedule IPI is counted,
+ * per CPU.
+ */
 #if KERNEL_STAGE >= 5
 #include <linux/sched.h>
+#include <linux/kthread.h>
+#include <linux/smp.h>
 
 _Static_assert(sizeof(struct task_struct) <= sizeof(host_task_storage),
 	       "host_task_storage is too small for a task_struct");
 u8 cpu_stacks[NR_CPUS][THREAD_ALIGN];
+unsigned long host_resched_ipis[NR_CPUS];
+
+void *host_ctx_main(void);
+void *host_ctx_create(void (*entry)(void));
+void host_ctx_switch(void *from, void *to, int from_ends);
+void host_ctx_free(void *ctx);
+void init_timers(void);
+void tick_periodic(unsigned long periods);
+void host_boot(int (*tests)(void));
+void host_run_cpu(unsigned int cpu);
+
+#define HOST_DEADLOCK_TICKS	(600 * HZ)
+#define HOST_MAX_TICKS		(3600 * HZ)
+
+static struct task_struct *host_prev;	/* whom the last switch left */
+static unsigned long host_idle_ticks;	/* since the last switch */
+static unsigned long host_ticks;	/* in all */
+static int host_caller = -1;		/* the CPU host_run_cpu left */
+static struct task_struct *host_parked[NR_CPUS];	/* where it left each */
+
+static void *ctx_of(struct task_struct *p)
+{
+	return (void *)(unsigned long)p->thread.cpu_context.sp;
+}
+
+static void set_ctx(struct task_struct *p, void *ctx)
+{
+	BUG_ON(!ctx);
+	p->thread.cpu_context.sp = (u64)(unsigned long)ctx;
+}
+
+/* The end of a switch, on the side of the task switched to. */
+static struct task_struct *host_switched(void)
+{
+	struct task_struct *prev = host_prev;
+
+	if (prev->__state == TASK_DEAD) {	/* off its stack for good */
+		host_ctx_free(ctx_of(prev));
+		prev->thread.cpu_context.sp = 0;
+	}
+	return prev;
+}
 
 struct task_struct *__switch_to(struct task_struct *prev,
 				struct task_struct *next)
 {
-	__builtin_trap();
+	BUG_ON(!ctx_of(next));
+	host_prev = prev;
+	host_current = next;
+	host_idle_ticks = 0;
+	host_ctx_switch(ctx_of(prev), ctx_of(next), prev->__state == TASK_DEAD);
+	return host_switched();
+}
+
+/* ret_from_fork: finish the switch, run the function, exit. */
+static void host_ret_from_fork(void)
+{
+	struct task_struct *self;
+	int (*fn)(void *);
+
+	schedule_tail(host_switched());
+	self = current;
+	fn = (int (*)(void *))(unsigned long)self->thread.cpu_context.x19;
+	do_exit(fn((void *)(unsigned long)self->thread.cpu_context.x20));
 }
 
 void copy_thread(struct task_struct *p, int (*fn)(void *), void *arg)
 {
-}
-
-int kernel_init(void *unused)
-{
-	__builtin_trap();
+	memset(&p->thread.cpu_context, 0, sizeof(p->thread.cpu_context));
+	p->thread.cpu_context.x19 = (u64)(unsigned long)fn;
+	p->thread.cpu_context.x20 = (u64)(unsigned long)arg;
+	set_ctx(p, host_ctx_create(host_ret_from_fork));
 }
 
 void smp_send_reschedule(unsigned int cpu)
 {
+	host_resched_ipis[cpu]++;
+}
+
+static void host_secondary_entry(void)
+{
+	cpu_startup_entry();
+}
+
+/* Park this CPU where it is and run cpu until it waits. */
+void host_run_cpu(unsigned int cpu)
+{
+	struct task_struct *self = current, *next;
+	unsigned int me = smp_processor_id();
+	unsigned long irqs = host_irqs_masked;
+
+	BUG_ON(host_caller >= 0 || cpu == me || cpu >= nr_cpu_ids ||
+	       !idle_threads[cpu]);
+	next = host_parked[cpu];
+	if (!next) {			/* a CPU starts with interrupts masked */
+		next = idle_threads[cpu];
+		set_ctx(next, host_ctx_create(host_secondary_entry));
+		host_irqs_masked = 1;
+	}
+	host_caller = me;
+	host_parked[me] = self;
+	host_cpu_offset = __per_cpu_offset[cpu];
+	host_current = next;
+	host_ctx_switch(ctx_of(self), ctx_of(next), false);
+	host_irqs_masked = irqs;
+}
+
+void host_wfi(void)
+{
+	struct task_struct *self = current, *next;
+	unsigned int me = smp_processor_id();
+	unsigned long irqs;
+
+	if (host_caller < 0) {		/* every CPU waits: the next tick */
+		if (++host_idle_ticks > HOST_DEADLOCK_TICKS)
+			panic("host: every CPU has waited %d s of virtual time "
+			      "with nothing to run: a deadlock",
+			      HOST_DEADLOCK_TICKS / HZ);
+		if (++host_ticks > HOST_MAX_TICKS)
+			panic("host: the tests have run for %d s of virtual "
+			      "time: a task waits for ever", HOST_MAX_TICKS / HZ);
+		preempt_count_add(HARDIRQ_OFFSET);
+		tick_periodic(1);
+		preempt_count_sub(HARDIRQ_OFFSET);
+		return;
+	}
+	irqs = host_irqs_masked;
+	host_parked[me] = self;
+	next = host_parked[host_caller];
+	host_cpu_offset = __per_cpu_offset[host_caller];
+	host_caller = -1;
+	host_current = next;
+	host_ctx_switch(ctx_of(self), ctx_of(next), false);
+	host_irqs_masked = irqs;
+}
+
+/*
+ * start_kernel's last steps: the scheduler, then the first thread, as
+ * rest_init makes it but by hand, for its stack is the host's.  A thread
+ * from kthread_create would hold an area of the vmalloc space and two
+ * slab objects for as long as the tests run, and the vmalloc and slab
+ * suites count those exactly.
+ */
+static struct task_struct host_first_thread = {
+	.comm = "ktest",
+	.run_list = LIST_HEAD_INIT(host_first_thread.run_list),
+	.tasks = LIST_HEAD_INIT(host_first_thread.tasks),
+};
+static int (*host_tests)(void);
+
+static int host_run_tests(void *unused)
+{
+	return host_tests();
+}
+
+int kernel_init(void *unused)
+{
+	__builtin_trap();		/* the host runs host_run_tests instead */
+}
+
+void host_boot(int (*tests)(void))
+{
+	struct task_struct *p = &host_first_thread;
+
+	host_tests = tests;
+	init_timers();
+	sched_init();
+	idle_threads_init();
+	set_ctx(&init_task, host_ctx_main());
+	host_current = &init_task;
+	/* what copy_process and kthread_bind(p, 0) do */
+	p->__state = TASK_UNINTERRUPTIBLE;
+	p->flags = PF_KTHREAD;
+	atomic_set(&p->usage, 2);
+	p->cpus_mask = BIT(0);
+	p->time_slice = RR_TIMESLICE;
+	task_thread_info(p)->preempt_count = 2 * PREEMPT_OFFSET;
+	spin_lock_init(&p->pi_lock);
+	init_completion(&p->exited);
+	copy_thread(p, host_run_tests, NULL);
+	wake_up_process(p);
+	cpu_startup_entry();
 }
 #endif
